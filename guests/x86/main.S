@@ -1,0 +1,131 @@
+/*
+ * x86 test guest, part 2: the 64-bit payload, run from RAM at 1 MiB.
+ *
+ * A loop gdb can break in, plus the guest's own debug traffic: each pass
+ * single-steps one instruction with EFLAGS.TF, and the guest's #DB handler
+ * counts the trap, so tests can prove that re-injected traps reach the
+ * guest.  (An int3 of the guest's own is not used: KVM's instruction
+ * emulator, which runs guest code on some hosts, cannot execute it.)
+ * Progress is written to COM1.  Symbols are global for gdb scripts.
+ */
+    .equ COM1, 0x3f8
+
+    .text
+    .code64
+    .globl start64
+start64:
+    movw $0x10, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %ss
+    movq $0x80000, %rsp
+    call setup_idt
+    leaq msg_hello(%rip), %rsi
+    call puts
+
+    xorl %ebx, %ebx
+    .globl main_loop
+main_loop:
+    incq %rbx
+    movq %rbx, counter(%rip)
+    call tick
+    pushfq
+    orq $0x100, (%rsp)              /* the guest's own single step */
+    popfq
+    .globl guest_step_insn
+guest_step_insn:
+    nop                             /* #DB after this one */
+    .globl after_guest_step
+after_guest_step:
+    movq db_count(%rip), %rax
+    cmpq %rbx, %rax
+    jne bad_count
+    cmpq $3, %rbx
+    jne main_loop
+    leaq msg_three(%rip), %rsi
+    call puts
+    jmp main_loop
+
+bad_count:
+    leaq msg_bad(%rip), %rsi
+    call puts
+1:  hlt
+    jmp 1b
+
+    .globl tick
+tick:
+    incq ticks(%rip)
+    .globl tick_body
+tick_body:
+    nop
+    nop
+    ret
+
+/* puts: write the NUL-terminated string at %rsi to COM1. */
+puts:
+    movw $COM1, %dx
+1:  lodsb
+    testb %al, %al
+    jz 2f
+    outb %al, %dx
+    jmp 1b
+2:  ret
+
+/* 64-bit IDT at 0x4000: #DB and #BP count and return, the rest stops. */
+    .equ IDT, 0x4000
+setup_idt:
+    movl $IDT, %edi
+    xorl %ecx, %ecx
+1:  leaq unexpected(%rip), %rax
+    leaq db_handler(%rip), %rdx
+    cmpl $1, %ecx
+    cmoveq %rdx, %rax
+    leaq bp_handler(%rip), %rdx
+    cmpl $3, %ecx
+    cmoveq %rdx, %rax
+    movw %ax, (%rdi)                /* offset 15:0 */
+    movw $0x18, 2(%rdi)             /* selector */
+    movw $0x8e00, 4(%rdi)           /* present, DPL0, interrupt gate */
+    shrq $16, %rax
+    movw %ax, 6(%rdi)               /* offset 31:16 */
+    shrq $16, %rax
+    movl %eax, 8(%rdi)              /* offset 63:32 */
+    movl $0, 12(%rdi)
+    addl $16, %edi
+    incl %ecx
+    cmpl $32, %ecx
+    jne 1b
+    lidt idt_desc(%rip)
+    ret
+
+    .globl db_handler
+db_handler:
+    incq db_count(%rip)
+    andq $~0x100, 16(%rsp)          /* clear TF in the saved RFLAGS */
+    iretq
+
+    .globl bp_handler
+bp_handler:
+    incq bp_count(%rip)
+    iretq
+
+unexpected:
+    leaq msg_unexpected(%rip), %rsi
+    call puts
+1:  hlt
+    jmp 1b
+
+    .data
+    .balign 8
+    .globl counter, ticks, db_count, bp_count
+counter:    .quad 0
+ticks:      .quad 0
+db_count:   .quad 0
+bp_count:   .quad 0
+idt_desc:
+    .word 32 * 16 - 1
+    .quad IDT
+msg_hello:      .asciz "guest: hello\n"
+msg_three:      .asciz "guest: three passes, own #DB handled each time\n"
+msg_bad:        .asciz "guest: BAD own #DB count\n"
+msg_unexpected: .asciz "guest: UNEXPECTED exception\n"

@@ -1,0 +1,29 @@
+# Shared definitions for the scripts in this directory.  Source it.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/base.conf
+. "$TOP/scripts/base.conf"
+
+# Everything generated lives below the checkout and is git-ignored.
+CACHE=${QEMU_FORK_CACHE:-$TOP/.cache}
+BASE_UPSTREAM_VERSION=${BASE_VERSION#*:}
+BASE_UPSTREAM_VERSION=${BASE_UPSTREAM_VERSION%-*}
+BASE_DIR=$CACHE/base/$BASE_PKG-${BASE_UPSTREAM_VERSION}
+WORK=$TOP/build/qemu            # git work tree: base + series
+BUILD=$TOP/build/qemu-build     # QEMU build directory (patched)
+STOCK_BUILD=$TOP/build/qemu-stock-build
+PATCHES=$TOP/patches
+# Directories at the top of the checkout that mirror new files of the series.
+NEW_FILE_DIRS="accel/kvm target/i386 target/ppc tests/qtest tests/unit docs"
+
+QEMU_X86=$BUILD/qemu-system-x86_64
+QEMU_PPC64=$BUILD/qemu-system-ppc64
+
+GIT_ID=(-c user.name="QEMU KVM debug fork" -c user.email="kvm-debug-fork@invalid")
+
+log() { echo "${0##*/}: $*" >&2; }
+die() { echo "${0##*/}: error: $*" >&2; exit 1; }
+
+# ccache for every compile
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}

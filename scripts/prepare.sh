@@ -1,0 +1,59 @@
+#!/bin/bash
+# Prepare the git work tree build/qemu for hacking: the pristine base as
+# commit "base", then every patch of patches/series applied with git am on
+# branch "fork".  Re-running is harmless: a work tree that already matches
+# the series is left alone; one carrying unexported work is never thrown
+# away unless --force is given.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0 [--force]" >&2; exit 2; }
+force=
+case "${1:-}" in
+    "") ;;
+    --force) force=1 ;;
+    *) usage ;;
+esac
+[ $# -le 1 ] || usage
+
+base=$("$TOP/scripts/fetch-base.sh")
+export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+g() { git -C "$WORK" "${GIT_ID[@]}" "$@"; }
+
+if [ ! -d "$WORK/.git" ]; then
+    log "creating $WORK from $base"
+    rm -rf "$WORK"
+    mkdir -p "$(dirname "$WORK")"
+    cp -a "$base" "$WORK"
+    rm -f "$WORK/.fork-base-ok"
+    git -C "$WORK" init -q -b fork
+    g add -A -f .
+    g commit -q -m "base: Debian $BASE_PKG $BASE_VERSION (unpacked, Debian patches applied)"
+    g tag base
+fi
+unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+
+# Apply the series onto base in a scratch branch.
+g checkout -q --detach base 2>/dev/null || die "work tree is dirty; commit or use --force"
+g branch -q -f applied base
+g checkout -q applied
+while read -r p; do
+    case "$p" in ""|\#*) continue ;; esac
+    [ -f "$PATCHES/$p" ] || die "patches/series names missing patch $p"
+    if ! g am -q --committer-date-is-author-date "$PATCHES/$p" 2>"$CACHE/am.err"; then
+        cat "$CACHE/am.err" >&2
+        g am --abort 2>/dev/null || true
+        die "patch does not apply: $p (see the failing hunk above)"
+    fi
+done < <(cat "$PATCHES/series" 2>/dev/null || true)
+
+if ! g rev-parse -q --verify fork >/dev/null; then
+    g branch -q fork applied
+elif [ -n "$force" ]; then
+    g branch -q -f fork applied
+elif [ "$(g rev-parse fork^{tree})" != "$(g rev-parse applied^{tree})" ]; then
+    g checkout -q fork
+    die "branch fork in $WORK differs from patches/: export it (scripts/export.sh) or rerun with --force"
+fi
+g checkout -q fork
+log "work tree ready: $WORK (branch fork = base + $(g rev-list --count base..fork) patches)"
