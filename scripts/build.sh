@@ -34,5 +34,12 @@ if [ ! -f "$out/build.ninja" ]; then
         { tail -30 "$out/configure.log" >&2; die "configure failed ($out/configure.log)"; }
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(qemu-system-x86_64 qemu-system-ppc64 qemu-system-ppc)
+if [ ${#targets[@]} = 0 ]; then
+    targets=(qemu-system-x86_64 qemu-system-ppc64 qemu-system-ppc)
+    # The series' unit tests, when this tree has them.
+    for t in $(sed -n "s/^build \(tests\/unit\/test-kvm-[a-z0-9-]*\): .*/\1/p" \
+               "$out/build.ninja"); do
+        targets+=("$t")
+    done
+fi
 ninja -C "$out" "${targets[@]}"

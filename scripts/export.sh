@@ -3,15 +3,19 @@
 # into patches/ as git format-patch mails with a cover letter, write
 # patches/series, and copy every file the series adds to the top of the
 # checkout, where it is kept as readable source.
-#   scripts/export.sh [--version N]
+#   scripts/export.sh [--version N] [--out DIR]
+# --out writes the mails to DIR only (no series file, no top-level copies):
+# the checks use it to prove patches/ is what the work tree exports.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 [--version N]" >&2; exit 2; }
+usage() { echo "usage: $0 [--version N] [--out DIR]" >&2; exit 2; }
 version=
+out=
 while [ $# -gt 0 ]; do
     case "$1" in
         --version) [ $# -ge 2 ] || usage; version=$2; shift 2 ;;
+        --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -33,14 +37,22 @@ g format-patch -q --no-signature --cover-letter --numbered "${prefix[@]}" \
 
 # Fill the cover letter template with patches/cover-letter.txt.
 cover=$(ls "$tmp"/*0000-cover-letter.patch)
-python3 - "$cover" "$subject" "$body" <<'PY'
-import sys
-path, subject, body = sys.argv[1:4]
+# Its date is the last patch's, so that exports are reproducible.
+python3 - "$cover" "$subject" "$body" "$(g log -1 --format=%aD fork)" <<'PY'
+import re, sys
+path, subject, body, date = sys.argv[1:5]
 text = open(path).read()
+text = re.sub(r"^Date: .*$", "Date: " + date, text, count=1, flags=re.M)
 text = text.replace("*** SUBJECT HERE ***", subject, 1)
 text = text.replace("*** BLURB HERE ***", body, 1)
 open(path, "w").write(text)
 PY
+
+if [ -n "$out" ]; then
+    mkdir -p "$out"
+    cp "$tmp"/*.patch "$out"/
+    exit 0
+fi
 
 rm -f "$PATCHES"/*.patch
 mkdir -p "$PATCHES"

@@ -24,6 +24,7 @@ import json, shlex, sys
 for c in json.load(open(sys.argv[1])):
     if (c["file"].endswith("target/ppc/arch_dump.c")
             and "ppc64-softmmu" in c["output"]):
+        print(c["output"])
         print(c["command"])
         break
 else:
@@ -31,7 +32,12 @@ else:
 PY
 )
 
-read -r -a args <<< "$template"
+# Build that object first: it brings every generated header (trace,
+# qapi) of the target up to date.
+template_obj=$(head -n 1 <<< "$template")
+ninja -C "$out" "$template_obj" >/dev/null ||
+    die "cannot build $template_obj in $out"
+read -r -a args <<< "$(tail -n 1 <<< "$template")"
 flags=()
 skip=0
 for a in "${args[@]:1}"; do

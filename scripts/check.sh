@@ -1,0 +1,132 @@
+#!/bin/bash
+# The series checks.  Each prints one line and exits 0 (pass) or 1 (fail).
+#   scripts/check.sh checkpatch PATCH   QEMU's checkpatch.pl on one patch
+#   scripts/check.sh roundtrip          patches/ is exactly what the work
+#                                       tree exports (git am + format-patch)
+#   scripts/check.sh new-files          top-level copies match the series
+#   scripts/check.sh bisect             every prefix of the series builds
+#                                       the objects it touches, and the ppc
+#                                       KVM files cross compile at each one
+#   scripts/check.sh ppc-kvm            cross compile the ppc KVM files of
+#                                       the whole series
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+
+check_checkpatch() {
+    local p=$1
+    [ -f "$p" ] || p=$PATCHES/$p
+    [ -f "$p" ] || die "no such patch: $1"
+    if (cd "$WORK" && ./scripts/checkpatch.pl "$p" > "$CACHE/checkpatch.out" 2>&1); then
+        echo "checkpatch: clean: $(basename "$p")"
+    else
+        grep -E '^(ERROR|WARNING)' -A4 "$CACHE/checkpatch.out" >&2 || cat "$CACHE/checkpatch.out" >&2
+        echo "checkpatch: FAILED: $(basename "$p")"
+        return 1
+    fi
+}
+
+check_roundtrip() {
+    local tmp rc=0
+    tmp=$(mktemp -d)
+    # prepare.sh has applied patches/ with git am onto base as branch
+    # "applied"; export that and compare byte for byte.
+    git -C "$WORK" rev-parse -q --verify applied >/dev/null ||
+        die "no branch applied: run scripts/prepare.sh"
+    if [ "$(git -C "$WORK" rev-parse applied^{tree})" != \
+         "$(git -C "$WORK" rev-parse fork^{tree})" ]; then
+        echo "roundtrip: FAILED: branch fork differs from patches/ (run scripts/export.sh)"
+        rm -rf "$tmp"
+        return 1
+    fi
+    "$TOP/scripts/export.sh" --out "$tmp" >/dev/null
+    for f in "$tmp"/*.patch; do
+        if ! cmp -s "$f" "$PATCHES/$(basename "$f")"; then
+            echo "roundtrip: $(basename "$f") differs from the export" >&2
+            rc=1
+        fi
+    done
+    local n_out n_in
+    n_out=$(find "$tmp" -name '*.patch' | wc -l)
+    n_in=$(find "$PATCHES" -maxdepth 1 -name '*.patch' | wc -l)
+    [ "$n_out" = "$n_in" ] || { echo "roundtrip: $n_in patches in patches/, export gives $n_out" >&2; rc=1; }
+    # The series file names every patch but the cover letter, in order.
+    if ! diff <(cd "$PATCHES" && ls -1 ./*.patch | sed 's|^\./||' |
+                grep -v -- '-cover-letter.patch$') "$PATCHES/series" >&2; then
+        echo "roundtrip: patches/series does not list the patches in order" >&2
+        rc=1
+    fi
+    rm -rf "$tmp"
+    if [ $rc = 0 ]; then
+        echo "roundtrip: git am + format-patch reproduce all $n_in mails"
+    else
+        echo "roundtrip: FAILED"
+    fi
+    return $rc
+}
+
+check_bisect() {
+    local tree=$TOP/build/bisect bdir=$TOP/build/bisect-build rc=0 n=0
+    local commits c objs
+    if [ ! -d "$tree/.git" ]; then
+        git clone -q --no-checkout "$WORK" "$tree"
+    fi
+    git -C "$tree" fetch -q "$WORK" "+refs/heads/applied:refs/heads/applied" "+refs/tags/base:refs/tags/base"
+    mapfile -t commits < <(git -C "$tree" rev-list --reverse base..applied)
+    for c in "${commits[@]}"; do
+        n=$((n + 1))
+        git -C "$tree" checkout -q --detach "$c"
+        if [ ! -f "$bdir/build.ninja" ]; then
+            mkdir -p "$bdir"
+            (cd "$bdir" && "$tree/configure" \
+                --target-list=x86_64-softmmu,ppc64-softmmu,ppc-softmmu \
+                --enable-kvm --python=/usr/bin/python3 --disable-install-blobs \
+                --disable-docs >"$bdir/configure.log" 2>&1) ||
+                { echo "bisect: configure failed at patch $n" >&2; return 1; }
+        fi
+        # Regenerate build files if a meson.build changed, then map the
+        # C files the patch touches to their objects.
+        ninja -C "$bdir" build.ninja >/dev/null
+        mapfile -t objs < <(git -C "$tree" diff --name-only "$c^" "$c" -- '*.c' |
+            python3 -c '
+import json, os, sys
+db = json.load(open(sys.argv[1]))
+tree = os.path.realpath(sys.argv[2])
+want = set(l.strip() for l in sys.stdin if l.strip())
+for e in db:
+    f = os.path.realpath(os.path.join(e["directory"], e["file"]))
+    rel = os.path.relpath(f, tree)
+    if rel in want:
+        print(e["output"])
+' "$bdir/compile_commands.json" "$tree")
+        if [ ${#objs[@]} -gt 0 ] &&
+           ! ninja -C "$bdir" "${objs[@]}" >"$bdir/ninja-$n.log" 2>&1; then
+            grep -E 'error|FAILED' "$bdir/ninja-$n.log" | head -20 >&2
+            echo "bisect: patch $n ($(git -C "$tree" log -1 --format=%s)) does not build" >&2
+            rc=1
+        fi
+        if ! "$TOP/scripts/ppc-kvm-compile.sh" "$tree" "$bdir" >"$bdir/ppc-$n.log" 2>&1; then
+            cat "$bdir/ppc-$n.log" >&2
+            echo "bisect: patch $n: ppc KVM files do not cross compile" >&2
+            rc=1
+        fi
+        log "patch $n: ${#objs[@]} objects built, ppc KVM files cross compiled"
+    done
+    if [ $rc = 0 ]; then
+        echo "bisect: all $n prefixes of the series build"
+    else
+        echo "bisect: FAILED"
+    fi
+    return $rc
+}
+
+case "$1" in
+    checkpatch) [ $# = 2 ] || usage; check_checkpatch "$2" ;;
+    roundtrip) check_roundtrip ;;
+    new-files) "$TOP/scripts/new-files.sh" check ;;
+    bisect) check_bisect ;;
+    ppc-kvm) "$TOP/scripts/ppc-kvm-compile.sh" ;;
+    *) usage ;;
+esac

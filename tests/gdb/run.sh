@@ -1,0 +1,90 @@
+#!/bin/bash
+# Run one gdb-multiarch session against QEMU and check what gdb printed.
+#   run.sh QEMU ACCEL GUEST_ELF SCRIPT.gdb
+# QEMU is started by gdb itself ("target remote | qemu -gdb stdio -S"), so
+# no TCP port is needed.  SCRIPT.gdb carries its expectations as comments:
+#   # machine: x86 | ppc64          how to boot the guest
+#   # expect: REGEX                 must match gdb's output, in this order
+#   # reject: REGEX                 must match nowhere in gdb's output
+#   # serial: REGEX                 must match the guest's serial output
+#   # needs: kvm-sw-breakpoints     skip unless QEMU routes emulated int3
+# Exit 0 pass, 1 fail, 77 skip (with the reason on stdout).
+set -uo pipefail
+
+[ $# = 4 ] || { echo "usage: $0 QEMU kvm|tcg GUEST_ELF SCRIPT.gdb" >&2; exit 2; }
+qemu=$1 accel=$2 elf=$3 script=$4
+here=$(cd "$(dirname "$0")" && pwd)
+
+[ -x "$qemu" ] || { echo "FAIL: no QEMU binary at $qemu (run scripts/build.sh)"; exit 1; }
+[ -f "$elf" ] || { echo "FAIL: no guest at $elf"; exit 1; }
+if [ "$accel" = kvm ]; then
+    if ! why=$("$here/kvm-usable.sh" "$qemu"); then
+        echo "SKIP: KVM unusable: $why"
+        exit 77
+    fi
+fi
+
+machine=$(sed -n 's/^# machine: *//p' "$script")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+serial=$tmp/serial.txt
+case "$machine" in
+    x86)
+        img=${elf%.elf}.bin
+        qargs="-M pc -nodefaults -global apic-common.vapic=false -m 64"
+        qargs+=" -bios $img"
+        ;;
+    ppc64)
+        qargs="-M none -cpu power9 -m 64 -device loader,file=$elf,cpu-num=0"
+        ;;
+    *) echo "FAIL: $script names no known machine"; exit 1 ;;
+esac
+qargs+=" -accel $accel -display none -monitor none -no-reboot"
+qargs+=" -serial file:$serial -gdb stdio -S"
+
+timeout 300 gdb-multiarch -nx -batch \
+    -ex "set pagination off" -ex "set confirm off" \
+    -ex "file $elf" \
+    -ex "target remote | exec $qemu $qargs" \
+    -x "$script" > "$tmp/gdb.out" 2>&1
+status=$?
+# QEMU dies with the session; make sure of it (its serial path is unique).
+pkill -f -- "$serial" 2>/dev/null && sleep 0.2
+
+fail=0
+out=$tmp/gdb.out
+pos=0
+while IFS= read -r re; do
+    # Sequential matching: each expectation after the previous match.
+    hit=$(tail -n +$((pos + 1)) "$out" | grep -n -m1 -E -- "$re" | cut -d: -f1)
+    if [ -z "$hit" ]; then
+        echo "FAIL: expected (after line $pos): $re"
+        fail=1
+        break
+    fi
+    pos=$((pos + hit))
+done < <(sed -n 's/^# expect: *//p' "$script")
+while IFS= read -r re; do
+    if grep -q -E -- "$re" "$out"; then
+        echo "FAIL: rejected output present: $re"
+        fail=1
+    fi
+done < <(sed -n 's/^# reject: *//p' "$script")
+while IFS= read -r re; do
+    if ! grep -q -E -- "$re" "$serial" 2>/dev/null; then
+        echo "FAIL: guest serial output lacks: $re"
+        fail=1
+    fi
+done < <(sed -n 's/^# serial: *//p' "$script")
+[ $status = 124 ] && { echo "FAIL: gdb session timed out"; fail=1; }
+
+if [ $fail != 0 ]; then
+    echo "---- gdb output ($(basename "$script"), $accel) ----"
+    cat "$out"
+    echo "---- guest serial ----"
+    cat "$serial" 2>/dev/null
+    exit 1
+fi
+[ -n "${GDB_TEST_VERBOSE:-}" ] && cat "$out"
+echo "PASS: $(basename "$script") under $accel"
+exit 0
