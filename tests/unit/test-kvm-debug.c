@@ -12,116 +12,8 @@
 #include "qemu/osdep.h"
 #include <asm-powerpc/kvm.h>
 #include "system/kvm-debug.h"
+#include "kvm-debug-fake.h"
 #include "target/ppc/kvm-debug.h"
-
-#define MAX_POINTS 8
-
-/* A stand-in for QEMU's breakpoint state. */
-typedef struct FakeState {
-    bool stepping;
-    vaddr sw[MAX_POINTS];
-    int n_sw;
-    struct {
-        bool armed;
-        bool watch;
-        vaddr addr;
-        vaddr len;
-        KVMDebugWatchKind kind;
-    } hw[MAX_POINTS];
-    int queries;
-} FakeState;
-
-static bool fake_sw_at(void *opaque, vaddr pc)
-{
-    FakeState *s = opaque;
-    int i;
-
-    s->queries++;
-    for (i = 0; i < s->n_sw; i++) {
-        if (s->sw[i] == pc) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool fake_hw_at(void *opaque, int slot, vaddr pc)
-{
-    FakeState *s = opaque;
-    int i;
-
-    s->queries++;
-    for (i = 0; i < MAX_POINTS; i++) {
-        if (s->hw[i].armed && !s->hw[i].watch && (slot < 0 || slot == i) &&
-            s->hw[i].addr == pc) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool fake_watch_at(void *opaque, int slot, vaddr addr,
-                          KVMDebugWatchKind reported,
-                          vaddr *hit_addr, KVMDebugWatchKind *hit_kind)
-{
-    FakeState *s = opaque;
-    int i;
-
-    s->queries++;
-    for (i = 0; i < MAX_POINTS; i++) {
-        if (!s->hw[i].armed || !s->hw[i].watch) {
-            continue;
-        }
-        if (slot >= 0 ? slot == i : (addr >= s->hw[i].addr &&
-                                     addr < s->hw[i].addr + s->hw[i].len)) {
-            *hit_addr = s->hw[i].addr;
-            *hit_kind = s->hw[i].kind;
-            return true;
-        }
-    }
-    return false;
-}
-
-static KVMDebugQuery query_of(FakeState *s)
-{
-    return (KVMDebugQuery) {
-        .stepping = s->stepping,
-        .sw_breakpoint_at = fake_sw_at,
-        .hw_breakpoint_at = fake_hw_at,
-        .watchpoint_at = fake_watch_at,
-        .opaque = s,
-    };
-}
-
-static void add_sw(FakeState *s, vaddr pc)
-{
-    g_assert_cmpint(s->n_sw, <, MAX_POINTS);
-    s->sw[s->n_sw++] = pc;
-}
-
-static void arm_hw(FakeState *s, int slot, vaddr pc)
-{
-    s->hw[slot].armed = true;
-    s->hw[slot].watch = false;
-    s->hw[slot].addr = pc;
-}
-
-static void arm_watch(FakeState *s, int slot, vaddr addr, vaddr len,
-                      KVMDebugWatchKind kind)
-{
-    s->hw[slot].armed = true;
-    s->hw[slot].watch = true;
-    s->hw[slot].addr = addr;
-    s->hw[slot].len = len;
-    s->hw[slot].kind = kind;
-}
-
-static KVMDebugDecision decide(FakeState *s, const KVMDebugEvent *ev)
-{
-    KVMDebugQuery q = query_of(s);
-
-    return kvm_debug_decide(ev, &q);
-}
 
 /* Generic decision, independent of any architecture */
 
@@ -130,9 +22,9 @@ static void test_decide_step_only_when_asked(void)
     FakeState s = { 0 };
     KVMDebugEvent ev = { .flags = KVM_DEBUG_EV_STEP, .pc = 0x1000 };
 
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
     s.stepping = true;
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_STEP);
 }
 
 static void test_decide_step_wins_over_breakpoint(void)
@@ -142,8 +34,8 @@ static void test_decide_step_wins_over_breakpoint(void)
         .flags = KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK, .pc = 0x1000,
     };
 
-    add_sw(&s, 0x1000);
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_STEP);
+    fake_add_sw(&s, 0x1000);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_STEP);
 }
 
 static void test_decide_sw_needs_flag(void)
@@ -151,12 +43,13 @@ static void test_decide_sw_needs_flag(void)
     FakeState s = { 0 };
     KVMDebugEvent ev = { .flags = KVM_DEBUG_EV_SW_BREAK, .pc = 0x2000 };
 
-    add_sw(&s, 0x2000);
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_SW_BREAKPOINT);
+    fake_add_sw(&s, 0x2000);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==,
+                    KVM_DEBUG_SW_BREAKPOINT);
 
     /* A trap that cannot be the breakpoint instruction is not one. */
     ev.flags = KVM_DEBUG_EV_HW_BREAK;
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
 }
 
 static void test_decide_hw_slot(void)
@@ -167,12 +60,13 @@ static void test_decide_hw_slot(void)
         .pc = 0x3000, .hw_slots = 1u << 2,
     };
 
-    arm_hw(&s, 2, 0x3000);
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_HW_BREAKPOINT);
+    fake_arm_hw(&s, 2, 0x3000);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==,
+                    KVM_DEBUG_HW_BREAKPOINT);
 
     /* The slot named by the exit is not the one armed at pc. */
     ev.hw_slots = 1u << 1;
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
 }
 
 static void test_decide_watch_reports_armed_point(void)
@@ -184,8 +78,8 @@ static void test_decide_watch_reports_armed_point(void)
     };
     KVMDebugDecision d;
 
-    arm_watch(&s, 3, 0x8000, 8, KVM_DEBUG_WATCH_ACCESS);
-    d = decide(&s, &ev);
+    fake_arm_watch(&s, 3, 0x8000, 8, KVM_DEBUG_WATCH_ACCESS);
+    d = fake_decide(&s, &ev);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
     g_assert_cmphex(d.watch_addr, ==, 0x8000);
     g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_ACCESS);
@@ -201,7 +95,7 @@ static void test_decide_nothing_is_guest(void)
     };
     KVMDebugQuery empty = { 0 };
 
-    g_assert_cmpint(decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
     /* Callbacks a target does not provide are never called. */
     g_assert_cmpint(kvm_debug_decide(&ev, &empty).verdict, ==,
                     KVM_DEBUG_GUEST);
@@ -227,7 +121,7 @@ static KVMDebugDecision ppc_exit(FakeState *s, uint64_t address,
     KVMDebugEvent ev;
 
     kvmppc_debug_decode(&arch, &ev);
-    return decide(s, &ev);
+    return fake_decide(s, &ev);
 }
 
 static void test_ppc_sw_breakpoint_status_zero(void)
@@ -235,7 +129,7 @@ static void test_ppc_sw_breakpoint_status_zero(void)
     FakeState s = { 0 };
 
     /* BookE and e500 clear status for a software breakpoint. */
-    add_sw(&s, 0xc0001000);
+    fake_add_sw(&s, 0xc0001000);
     g_assert_cmpint(ppc_exit(&s, 0xc0001000, 0).verdict, ==,
                     KVM_DEBUG_SW_BREAKPOINT);
 }
@@ -258,7 +152,7 @@ static void test_ppc_book3s_pr_stale_status(void)
      * that for a hardware event, find no armed point and re-enter the
      * guest at the trap forever.
      */
-    add_sw(&s, 0x100);
+    fake_add_sw(&s, 0x100);
     for (i = 0; i < ARRAY_SIZE(stale); i++) {
         g_assert_cmpint(ppc_exit(&s, 0x100, stale[i]).verdict, ==,
                         KVM_DEBUG_SW_BREAKPOINT);
@@ -270,8 +164,8 @@ static void test_ppc_book3s_hv_sw_breakpoint(void)
     FakeState s = { 0 };
 
     /* Book3S HV: kvmppc_emulate_debug_inst() sets address = pc only. */
-    add_sw(&s, 0x7000);
-    add_sw(&s, 0x7010);
+    fake_add_sw(&s, 0x7000);
+    fake_add_sw(&s, 0x7010);
     g_assert_cmpint(ppc_exit(&s, 0x7010, 0).verdict, ==,
                     KVM_DEBUG_SW_BREAKPOINT);
     g_assert_cmpint(ppc_exit(&s, 0x7010, KVMPPC_DEBUG_BREAKPOINT).verdict,
@@ -282,7 +176,7 @@ static void test_ppc_booke_iac(void)
 {
     FakeState s = { 0 };
 
-    arm_hw(&s, 0, 0x2000);
+    fake_arm_hw(&s, 0, 0x2000);
     g_assert_cmpint(ppc_exit(&s, 0x2000, KVMPPC_DEBUG_BREAKPOINT).verdict,
                     ==, KVM_DEBUG_HW_BREAKPOINT);
     /* An IAC hit QEMU did not arm is not gdb's. */
@@ -295,8 +189,8 @@ static void test_ppc_booke_dac(void)
     FakeState s = { 0 };
     KVMDebugDecision d;
 
-    arm_watch(&s, 0, 0x9000, 1, KVM_DEBUG_WATCH_WRITE);
-    arm_watch(&s, 1, 0x9100, 1, KVM_DEBUG_WATCH_ACCESS);
+    fake_arm_watch(&s, 0, 0x9000, 1, KVM_DEBUG_WATCH_WRITE);
+    fake_arm_watch(&s, 1, 0x9100, 1, KVM_DEBUG_WATCH_ACCESS);
 
     /* BookE reports the DAC register, i.e. the data address. */
     d = ppc_exit(&s, 0x9000, KVMPPC_DEBUG_WATCH_WRITE);
@@ -319,7 +213,7 @@ static void test_ppc_guest_trap(void)
     FakeState s = { 0 };
 
     /* Nothing of QEMU's at the address: a program interrupt for the guest. */
-    add_sw(&s, 0x100);
+    fake_add_sw(&s, 0x100);
     g_assert_cmpint(ppc_exit(&s, 0x104, 0).verdict, ==, KVM_DEBUG_GUEST);
     g_assert_cmpint(ppc_exit(&s, 0x104, KVMPPC_DEBUG_WATCH_READ).verdict,
                     ==, KVM_DEBUG_GUEST);
