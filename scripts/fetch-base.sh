@@ -18,7 +18,7 @@ mkdir -p "$dl"
 dsc_name="${BASE_PKG}_${BASE_VERSION#*:}.dsc"
 if [ ! -f "$dl/$dsc_name" ]; then
     log "downloading source package $BASE_PKG=$BASE_VERSION"
-    (cd "$dl" && apt-get source --download-only -q "$BASE_PKG=$BASE_VERSION") ||
+    (cd "$dl" && apt-get source --download-only -q "$BASE_PKG=$BASE_VERSION" >&2) ||
         die "cannot get $BASE_PKG $BASE_VERSION: apt needs a deb-src entry for" \
             "Debian sid main (scripts/deps.sh adds one) and 'apt-get update'"
 fi
