@@ -36,8 +36,8 @@ fi
 targets=("$@")
 if [ ${#targets[@]} = 0 ]; then
     targets=(qemu-system-x86_64 qemu-system-ppc64 qemu-system-ppc)
-    # The series' unit tests, when this tree has them.
-    for t in $(sed -n "s/^build \(tests\/unit\/test-kvm-[a-z0-9-]*\): .*/\1/p" \
+    # The series' unit tests and qtests, when this tree has them.
+    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test)): .*/\1/p" \
                "$out/build.ninja"); do
         targets+=("$t")
     done

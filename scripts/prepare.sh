@@ -26,7 +26,7 @@ if [ ! -d "$WORK/.git" ]; then
     mkdir -p "$(dirname "$WORK")"
     cp -a "$base" "$WORK"
     rm -f "$WORK/.fork-base-ok"
-    git -C "$WORK" init -q -b fork
+    git -C "$WORK" init -q -b pristine
     g add -A -f .
     g commit -q -m "base: Debian $BASE_PKG $BASE_VERSION (unpacked, Debian patches applied)"
     g tag base

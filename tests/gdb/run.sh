@@ -35,7 +35,7 @@ case "$machine" in
         qargs+=" -bios $img"
         ;;
     ppc64)
-        qargs="-M none -cpu power9 -m 64 -device loader,file=$elf,cpu-num=0"
+        qargs="-M ppce500 -cpu e5500 -m 256 -nodefaults -bios $elf"
         ;;
     *) echo "FAIL: $script names no known machine"; exit 1 ;;
 esac

@@ -1,0 +1,461 @@
+/*
+ * gdbstub breakpoints, watchpoints and stepping under KVM and TCG
+ *
+ * Boots a few instructions of guest code with -S, speaks the gdb remote
+ * protocol to the gdbstub over a UNIX socket (Z0/Z1/Z2, z, c, s, m, M)
+ * and asserts the stop replies and registers.  Each case runs under KVM
+ * where this host's /dev/kvm and the binary support it (else it is
+ * skipped with the reason) and under TCG.
+ *
+ * Copyright (c) 2026 The QEMU KVM debug series authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "qemu/units.h"
+#include "qemu/bswap.h"
+#include "elf.h"
+#include "libqtest.h"
+
+typedef struct Guest {
+    const char *arch;
+    int pc_regnum;              /* gdb register number of the pc */
+    bool big_endian;            /* register byte order on the wire */
+    uint64_t loop;              /* first instruction of the loop */
+    uint64_t store;             /* the store of the counter */
+    uint64_t nop;               /* an instruction after the store */
+    uint64_t next_after_nop;    /* where a step from nop lands */
+    uint64_t pc_offset;         /* register pc = address - pc_offset */
+    unsigned insn_len_store;    /* length of the store instruction */
+    uint64_t data;              /* the counter the loop stores */
+    unsigned data_len;
+} Guest;
+
+/*
+ * x86: the last 256 bytes of a 64 KiB BIOS image, entered at the reset
+ * vector.  Flat 32-bit protected mode, because KVM's instruction emulator
+ * delivers an int3 executed in real mode straight to the guest's IVT.
+ * The GDT lives in ROM, so its descriptors have the accessed bit preset.
+ *   ff00: cli; lgdtl %cs:0xff48; cr0.PE = 1; ljmpl $8, $0xffffff1a
+ *   ff1a: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss; xor %eax, %eax
+ *   ff24: inc %eax                  <- loop
+ *   ff25: mov %eax, 0x2000          <- store
+ *   ff2a: nop
+ *   ff2b: jmp ff24
+ *   ff30: GDT: null, code 0x00cf9b000000ffff, data 0x00cf93000000ffff
+ *   ff48: GDT descriptor { 23, 0xffffff30 }
+ *   fff0: jmp ff00                  <- reset vector
+ */
+static const uint8_t x86_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0x48, 0xff, 0x0f, 0x20, 0xc0, 0x66,
+    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x1a, 0xff, 0xff, 0xff,
+    0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0x31, 0xc0,
+    0x40, 0xa3, 0x00, 0x20, 0x00, 0x00, 0x90, 0xeb, 0xf7, 0x8d, 0x74, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00,
+    0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
+    0x17, 0x00, 0x30, 0xff, 0xff, 0xff,
+};
+static const uint8_t x86_reset[] = { 0xe9, 0x0d, 0xff };
+
+static const Guest x86_guest = {
+    .arch = "x86_64", .pc_regnum = 16, .big_endian = false,
+    .loop = 0xffffff24, .store = 0xffffff25, .nop = 0xffffff2a,
+    .next_after_nop = 0xffffff2b, .pc_offset = 0,
+    .insn_len_store = 5, .data = 0x2000, .data_len = 4,
+};
+
+/*
+ * ppc64: an e5500 (64-bit BookE, the KVM flavour with hardware debug
+ * resources) on the ppce500 board, booted from a minimal big-endian
+ * ELF32 written by the test and passed as -bios.
+ *   100000: 38600000  li   r3, 0
+ *   100004: 38630001  addi r3, r3, 1         <- loop
+ *   100008: 90602000  stw  r3, 0x2000(0)     <- store
+ *   10000c: 60000000  nop
+ *   100010: 4bfffff4  b    100004
+ */
+static const uint32_t ppc_code[] = {
+    0x38600000, 0x38630001, 0x90602000, 0x60000000, 0x4bfffff4,
+};
+#define PPC_LOAD 0x100000
+
+static const Guest ppc64_guest = {
+    .arch = "ppc64", .pc_regnum = 64, .big_endian = true,
+    .loop = 0x100004, .store = 0x100008, .nop = 0x10000c,
+    .next_after_nop = 0x100010, .pc_offset = 0,
+    .insn_len_store = 4, .data = 0x2000, .data_len = 4,
+};
+
+static void write_ppc_elf(const char *path)
+{
+    struct {
+        Elf32_Ehdr eh;
+        Elf32_Phdr ph;
+        uint32_t code[ARRAY_SIZE(ppc_code)];
+    } QEMU_PACKED f = { 0 };
+    int i;
+
+    memcpy(f.eh.e_ident, ELFMAG, SELFMAG);
+    f.eh.e_ident[EI_CLASS] = ELFCLASS32;
+    f.eh.e_ident[EI_DATA] = ELFDATA2MSB;
+    f.eh.e_ident[EI_VERSION] = EV_CURRENT;
+    f.eh.e_type = cpu_to_be16(ET_EXEC);
+    f.eh.e_machine = cpu_to_be16(EM_PPC);
+    f.eh.e_version = cpu_to_be32(EV_CURRENT);
+    f.eh.e_entry = cpu_to_be32(PPC_LOAD);
+    f.eh.e_phoff = cpu_to_be32(offsetof(typeof(f), ph));
+    f.eh.e_ehsize = cpu_to_be16(sizeof(f.eh));
+    f.eh.e_phentsize = cpu_to_be16(sizeof(f.ph));
+    f.eh.e_phnum = cpu_to_be16(1);
+    f.ph.p_type = cpu_to_be32(PT_LOAD);
+    f.ph.p_offset = cpu_to_be32(offsetof(typeof(f), code));
+    f.ph.p_vaddr = cpu_to_be32(PPC_LOAD);
+    f.ph.p_paddr = cpu_to_be32(PPC_LOAD);
+    f.ph.p_filesz = cpu_to_be32(sizeof(f.code));
+    f.ph.p_memsz = cpu_to_be32(sizeof(f.code));
+    f.ph.p_flags = cpu_to_be32(PF_R | PF_X);
+    for (i = 0; i < ARRAY_SIZE(ppc_code); i++) {
+        f.code[i] = cpu_to_be32(ppc_code[i]);
+    }
+    g_assert_true(g_file_set_contents(path, (char *)&f, sizeof(f), NULL));
+}
+
+typedef struct Session {
+    QTestState *qts;
+    const Guest *g;
+    int fd;
+    char *dir;
+    char buf[4096];
+} Session;
+
+/* The gdb remote protocol, just enough of it */
+
+static void rsp_send(Session *s, const char *pkt)
+{
+    g_autofree char *frame = NULL;
+    uint8_t sum = 0;
+    const char *p;
+    char ack;
+
+    for (p = pkt; *p; p++) {
+        sum += (uint8_t)*p;
+    }
+    frame = g_strdup_printf("$%s#%02x", pkt, sum);
+    g_assert_cmpint(write(s->fd, frame, strlen(frame)), ==, strlen(frame));
+    g_assert_cmpint(read(s->fd, &ack, 1), ==, 1);
+    g_assert_cmpint(ack, ==, '+');
+}
+
+/* Read one packet into s->buf, acknowledge it and return it. */
+static const char *rsp_recv(Session *s)
+{
+    size_t n = 0;
+    char c;
+
+    do {
+        g_assert_cmpint(read(s->fd, &c, 1), ==, 1);
+    } while (c != '$');
+    for (;;) {
+        g_assert_cmpint(read(s->fd, &c, 1), ==, 1);
+        if (c == '#') {
+            break;
+        }
+        g_assert_cmpuint(n, <, sizeof(s->buf) - 1);
+        s->buf[n++] = c;
+    }
+    s->buf[n] = 0;
+    g_assert_cmpint(read(s->fd, &c, 1), ==, 1);   /* checksum */
+    g_assert_cmpint(read(s->fd, &c, 1), ==, 1);
+    g_assert_cmpint(write(s->fd, "+", 1), ==, 1);
+    return s->buf;
+}
+
+static const char *rsp(Session *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static const char *rsp(Session *s, const char *fmt, ...)
+{
+    g_autofree char *pkt = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    pkt = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    rsp_send(s, pkt);
+    return rsp_recv(s);
+}
+
+static uint64_t rsp_pc(Session *s)
+{
+    const char *hex = rsp(s, "p%x", s->g->pc_regnum);
+    uint8_t bytes[8];
+    uint64_t v = 0;
+    int i;
+
+    g_assert_cmpuint(strlen(hex), ==, 16);
+    for (i = 0; i < 8; i++) {
+        unsigned b;
+
+        g_assert_cmpint(sscanf(hex + 2 * i, "%2x", &b), ==, 1);
+        bytes[i] = b;
+    }
+    for (i = 0; i < 8; i++) {
+        v |= (uint64_t)bytes[s->g->big_endian ? 7 - i : i] << (8 * i);
+    }
+    return v + s->g->pc_offset;
+}
+
+static void assert_trap_at(Session *s, const char *reply, uint64_t addr)
+{
+    g_assert_true(g_str_has_prefix(reply, "T05"));
+    g_assert_cmphex(rsp_pc(s), ==, addr);
+}
+
+/* Start and stop QEMU */
+
+static bool kvm_usable(const char *arch, const char **why)
+{
+    if (!qtest_has_accel("kvm")) {
+        *why = "this QEMU binary has no KVM support on this host";
+        return false;
+    }
+    if (access("/dev/kvm", R_OK | W_OK)) {
+        *why = "/dev/kvm is missing or not readable and writable";
+        return false;
+    }
+    return true;
+}
+
+static bool session_start(Session *s, const Guest *g, const char *accel)
+{
+    g_autofree char *sock = NULL;
+    g_autofree char *machine = NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    const char *why;
+
+    if (strcmp(qtest_get_arch(), g->arch)) {
+        g_test_skip("guest for another architecture");
+        return false;
+    }
+    if (!strcmp(accel, "kvm") && !kvm_usable(g->arch, &why)) {
+        g_test_skip(why);
+        return false;
+    }
+    if (!strcmp(accel, "tcg") && !qtest_has_accel("tcg")) {
+        g_test_skip("this QEMU binary has no TCG");
+        return false;
+    }
+
+    s->g = g;
+    s->dir = g_dir_make_tmp("kvm-debug-test-XXXXXX", NULL);
+    g_assert_nonnull(s->dir);
+    sock = g_build_filename(s->dir, "gdb.sock", NULL);
+
+    if (!strcmp(g->arch, "x86_64")) {
+        g_autofree char *bios = g_build_filename(s->dir, "bios.bin", NULL);
+        g_autofree uint8_t *img = g_malloc0(64 * KiB);
+
+        memcpy(img + 64 * KiB - 256, x86_code, sizeof(x86_code));
+        memcpy(img + 64 * KiB - 16, x86_reset, sizeof(x86_reset));
+        g_assert_true(g_file_set_contents(bios, (char *)img, 64 * KiB,
+                                          NULL));
+        machine = g_strdup_printf("-M pc -nodefaults -m 64 -bios %s "
+                                  "-global apic-common.vapic=false", bios);
+    } else {
+        g_autofree char *bios = g_build_filename(s->dir, "bios.bin", NULL);
+
+        write_ppc_elf(bios);
+        machine = g_strdup_printf("-M ppce500 -cpu e5500 -m 256 -nodefaults "
+                                  "-bios %s", bios);
+    }
+
+    s->qts = qtest_initf("%s -accel %s -S -gdb unix:%s,server=on,wait=off",
+                         machine, accel, sock);
+
+    s->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(s->fd, >=, 0);
+    g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
+    g_assert_cmpint(connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    rsp(s, "qSupported:swbreak+;hwbreak+");
+    g_assert_true(g_str_has_prefix(rsp(s, "?"), "T"));
+    return true;
+}
+
+static void session_end(Session *s)
+{
+    g_autofree char *sock = g_build_filename(s->dir, "gdb.sock", NULL);
+    g_autofree char *bios = g_build_filename(s->dir, "bios.bin", NULL);
+
+    close(s->fd);
+    qtest_quit(s->qts);
+    unlink(sock);
+    unlink(bios);
+    rmdir(s->dir);
+    g_free(s->dir);
+}
+
+/* The cases */
+
+typedef struct Case {
+    const Guest *guest;
+    const char *accel;
+} Case;
+
+static void test_sw_breakpoint(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    int i;
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", c->guest->nop,
+                        c->guest->big_endian ? 4 : 1), ==, "OK");
+    /* Hit it on several passes, stepping over it as gdb does. */
+    for (i = 0; i < 5; i++) {
+        assert_trap_at(&s, rsp(&s, "c"), c->guest->nop);
+        g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop,
+                            c->guest->big_endian ? 4 : 1), ==, "OK");
+        assert_trap_at(&s, rsp(&s, "s"), c->guest->next_after_nop);
+        g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", c->guest->nop,
+                            c->guest->big_endian ? 4 : 1), ==, "OK");
+    }
+    /* Removing an absent breakpoint is an error; gdb expects E.. */
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop,
+                        c->guest->big_endian ? 4 : 1), ==, "OK");
+    g_assert_true(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop,
+                      c->guest->big_endian ? 4 : 1)[0] == 'E');
+    session_end(&s);
+}
+
+static void test_hw_breakpoint(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    int i;
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->store), ==, "OK");
+    for (i = 0; i < 3; i++) {
+        assert_trap_at(&s, rsp(&s, "c"), c->guest->store);
+        g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", c->guest->store), ==,
+                        "OK");
+        assert_trap_at(&s, rsp(&s, "s"),
+                       c->guest->store + c->guest->insn_len_store);
+        g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->store), ==,
+                        "OK");
+    }
+    session_end(&s);
+}
+
+static void test_single_step(const void *opaque)
+{
+    const Case *c = opaque;
+    const Guest *g = c->guest;
+    Session s = { 0 };
+
+    if (!session_start(&s, g, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->loop), ==, "OK");
+    assert_trap_at(&s, rsp(&s, "c"), g->loop);
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->loop), ==, "OK");
+    assert_trap_at(&s, rsp(&s, "s"), g->store);
+    assert_trap_at(&s, rsp(&s, "s"), g->nop);
+    assert_trap_at(&s, rsp(&s, "s"), g->next_after_nop);
+    assert_trap_at(&s, rsp(&s, "s"), g->loop);
+    session_end(&s);
+}
+
+static void test_memory(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "M3000,4:deadbeef"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m3000,4"), ==, "deadbeef");
+    g_assert_cmpstr(rsp(&s, "M3002,1:42"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m3000,4"), ==, "dead42ef");
+    session_end(&s);
+}
+
+static void test_write_watchpoint(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    g_autofree char *expect = NULL;
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z2,%" PRIx64 ",%u", c->guest->data,
+                        c->guest->data_len), ==, "OK");
+    expect = g_strdup_printf("watch:%" PRIx64 ";", c->guest->data);
+    g_assert_nonnull(strstr(rsp(&s, "c"), expect));
+    g_assert_true(g_str_has_prefix(s.buf, "T05"));
+    g_assert_cmpstr(rsp(&s, "z2,%" PRIx64 ",%u", c->guest->data,
+                        c->guest->data_len), ==, "OK");
+    session_end(&s);
+}
+
+static void add_cases(const Guest *g, const char *accel)
+{
+    static const struct {
+        const char *name;
+        GTestDataFunc fn;
+        bool tcg_only;
+    } tests[] = {
+        { "sw-breakpoint", test_sw_breakpoint },
+        { "hw-breakpoint", test_hw_breakpoint },
+        { "single-step", test_single_step },
+        { "memory", test_memory },
+        /*
+         * Under KVM data watchpoints need the CPU to run the store; the
+         * emulating KVM this is developed on never fires them.
+         */
+        { "write-watchpoint", test_write_watchpoint, true },
+    };
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(tests); i++) {
+        Case *c = g_new0(Case, 1);
+        g_autofree char *path = NULL;
+
+        if (tests[i].tcg_only && strcmp(accel, "tcg")) {
+            continue;
+        }
+        c->guest = g;
+        c->accel = accel;
+        path = g_strdup_printf("/kvm-debug/%s/%s", accel, tests[i].name);
+        qtest_add_data_func_full(path, c, tests[i].fn, g_free);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *arch = qtest_get_arch();
+    const Guest *g;
+
+    g_test_init(&argc, &argv, NULL);
+
+    if (!strcmp(arch, "x86_64")) {
+        g = &x86_guest;
+    } else if (!strcmp(arch, "ppc64")) {
+        g = &ppc64_guest;
+    } else {
+        g_test_skip("no guest for this architecture");
+        return g_test_run();
+    }
+    add_cases(g, "kvm");
+    add_cases(g, "tcg");
+
+    return g_test_run();
+}
