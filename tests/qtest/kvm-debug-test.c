@@ -420,6 +420,71 @@ static void test_access_watchpoint(const void *opaque)
     check_watchpoint(opaque, 4, "awatch");
 }
 
+/* The guest's own bytes at @addr, as hex, from the code the test loaded. */
+static char *guest_hex(const Guest *g, uint64_t addr, int n)
+{
+    GString *hex = g_string_new("");
+    int i;
+
+    for (i = 0; i < n; i++) {
+        uint64_t a = addr + i;
+        uint8_t b;
+
+        if (!strcmp(g->arch, "x86_64")) {
+            g_assert_cmphex(a - 0xffffff00, <, sizeof(x86_code));
+            b = x86_code[a - 0xffffff00];
+        } else {
+            g_assert_cmphex((a - PPC_LOAD) / 4, <, ARRAY_SIZE(ppc_code));
+            b = ppc_code[(a - PPC_LOAD) / 4] >> (8 * (3 - (a - PPC_LOAD) % 4));
+        }
+        g_string_append_printf(hex, "%02x", b);
+    }
+    return g_string_free(hex, false);
+}
+
+/*
+ * gdb sees the guest's bytes at a software breakpoint, its writes over
+ * one keep the breakpoint working, and removal restores what gdb wrote.
+ */
+static void test_sw_breakpoint_hidden(const void *opaque)
+{
+    const Case *c = opaque;
+    const Guest *g = c->guest;
+    int kind = g->big_endian ? 4 : 1;
+    Session s = { 0 };
+    g_autofree char *orig = guest_hex(g, g->store, g->nop + 4 - g->store);
+    g_autofree char *at_nop = guest_hex(g, g->nop, kind);
+
+    if (!session_start(&s, g, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", g->nop, kind), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",%" PRIx64, g->store,
+                        g->nop + 4 - g->store), ==, orig);
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",%d", g->nop, kind), ==, at_nop);
+
+    /* Physical memory mode: the same bytes (no paging in these guests). */
+    g_assert_cmpstr(rsp(&s, "Qqemu.PhyMemMode:1"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",%d", g->nop, kind), ==, at_nop);
+    g_assert_cmpstr(rsp(&s, "Qqemu.PhyMemMode:0"), ==, "OK");
+
+    /* gdb rewrites the code around the breakpoint: it still hits. */
+    g_assert_cmpstr(rsp(&s, "M%" PRIx64 ",%" PRIx64 ":%s", g->store,
+                        g->nop + 4 - g->store, orig), ==, "OK");
+    assert_trap_at(&s, rsp(&s, "c"), g->nop);
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", g->nop, kind), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",%" PRIx64, g->store,
+                        g->nop + 4 - g->store), ==, orig);
+
+    /* A write over a breakpoint becomes what removal restores. */
+    g_assert_cmpstr(rsp(&s, "Z0,3000,%d", kind), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "M3000,4:a1b2c3d4"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m3000,4"), ==, "a1b2c3d4");
+    g_assert_cmpstr(rsp(&s, "z0,3000,%d", kind), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m3000,4"), ==, "a1b2c3d4");
+    session_end(&s);
+}
+
 static void add_cases(const Guest *g, const char *accel)
 {
     static const struct {
@@ -428,6 +493,7 @@ static void add_cases(const Guest *g, const char *accel)
         bool tcg_only;
     } tests[] = {
         { "sw-breakpoint", test_sw_breakpoint },
+        { "sw-breakpoint-hidden", test_sw_breakpoint_hidden },
         { "hw-breakpoint", test_hw_breakpoint },
         { "single-step", test_single_step },
         { "memory", test_memory },
