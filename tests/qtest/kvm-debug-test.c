@@ -206,11 +206,24 @@ static uint64_t rsp_pc(Session *s)
     return v + s->g->pc_offset;
 }
 
-static void assert_trap_at(Session *s, const char *reply, uint64_t addr)
+/*
+ * A SIGTRAP stop at @addr, giving @reason ("swbreak:;", "hwbreak:;"), or
+ * no breakpoint reason when @reason is NULL (single steps).
+ */
+static void assert_stop(Session *s, const char *reply, uint64_t addr,
+                        const char *reason)
 {
-    g_assert_true(g_str_has_prefix(reply, "T05"));
+    g_autofree char *copy = g_strdup(reply);
+
+    g_assert_true(g_str_has_prefix(copy, "T05"));
+    if (reason) {
+        g_assert_nonnull(strstr(copy, reason));
+    } else {
+        g_assert_null(strstr(copy, "break:"));
+    }
     g_assert_cmphex(rsp_pc(s), ==, addr);
 }
+
 
 /* Start and stop QEMU */
 
@@ -278,7 +291,8 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)),
                     ==, 0);
-    rsp(s, "qSupported:swbreak+;hwbreak+");
+    g_assert_nonnull(strstr(rsp(s, "qSupported:swbreak+;hwbreak+"),
+                            ";swbreak+;hwbreak+"));
     g_assert_true(g_str_has_prefix(rsp(s, "?"), "T"));
     return true;
 }
@@ -316,10 +330,10 @@ static void test_sw_breakpoint(const void *opaque)
                         c->guest->big_endian ? 4 : 1), ==, "OK");
     /* Hit it on several passes, stepping over it as gdb does. */
     for (i = 0; i < 5; i++) {
-        assert_trap_at(&s, rsp(&s, "c"), c->guest->nop);
+        assert_stop(&s, rsp(&s, "c"), c->guest->nop, "swbreak:;");
         g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop,
                             c->guest->big_endian ? 4 : 1), ==, "OK");
-        assert_trap_at(&s, rsp(&s, "s"), c->guest->next_after_nop);
+        assert_stop(&s, rsp(&s, "s"), c->guest->next_after_nop, NULL);
         g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", c->guest->nop,
                             c->guest->big_endian ? 4 : 1), ==, "OK");
     }
@@ -342,11 +356,11 @@ static void test_hw_breakpoint(const void *opaque)
     }
     g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->store), ==, "OK");
     for (i = 0; i < 3; i++) {
-        assert_trap_at(&s, rsp(&s, "c"), c->guest->store);
+        assert_stop(&s, rsp(&s, "c"), c->guest->store, "hwbreak:;");
         g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", c->guest->store), ==,
                         "OK");
-        assert_trap_at(&s, rsp(&s, "s"),
-                       c->guest->store + c->guest->insn_len_store);
+        assert_stop(&s, rsp(&s, "s"),
+                    c->guest->store + c->guest->insn_len_store, NULL);
         g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->store), ==,
                         "OK");
     }
@@ -363,12 +377,12 @@ static void test_single_step(const void *opaque)
         return;
     }
     g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->loop), ==, "OK");
-    assert_trap_at(&s, rsp(&s, "c"), g->loop);
+    assert_stop(&s, rsp(&s, "c"), g->loop, "hwbreak:;");
     g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->loop), ==, "OK");
-    assert_trap_at(&s, rsp(&s, "s"), g->store);
-    assert_trap_at(&s, rsp(&s, "s"), g->nop);
-    assert_trap_at(&s, rsp(&s, "s"), g->next_after_nop);
-    assert_trap_at(&s, rsp(&s, "s"), g->loop);
+    assert_stop(&s, rsp(&s, "s"), g->store, NULL);
+    assert_stop(&s, rsp(&s, "s"), g->nop, NULL);
+    assert_stop(&s, rsp(&s, "s"), g->next_after_nop, NULL);
+    assert_stop(&s, rsp(&s, "s"), g->loop, NULL);
     session_end(&s);
 }
 
@@ -471,7 +485,7 @@ static void test_sw_breakpoint_hidden(const void *opaque)
     /* gdb rewrites the code around the breakpoint: it still hits. */
     g_assert_cmpstr(rsp(&s, "M%" PRIx64 ",%" PRIx64 ":%s", g->store,
                         g->nop + 4 - g->store, orig), ==, "OK");
-    assert_trap_at(&s, rsp(&s, "c"), g->nop);
+    assert_stop(&s, rsp(&s, "c"), g->nop, "swbreak:;");
     g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", g->nop, kind), ==, "OK");
     g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",%" PRIx64, g->store,
                         g->nop + 4 - g->store), ==, orig);
