@@ -7,22 +7,26 @@
 # machine: x86
 # expect: Breakpoint 1, .* in start64
 # expect: Breakpoint 2 at 0x[0-9a-f]+
-# expect: Breakpoint 2, .* in tick_body
+# expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^hit 1 at tick_body=1 ticks=1$
-# expect: Breakpoint 2, .* in tick_body
+# expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^hit 2 at tick_body=1 ticks=2$
-# expect: Breakpoint 2, .* in tick_body
+# expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^hit 3 at tick_body=1 ticks=3$
-# expect: Breakpoint 2, .* in tick_body
+# expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^hit 4 at tick_body=1 ticks=4$
-# expect: Breakpoint 2, .* in tick_body
+# expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^hit 5 at tick_body=1 ticks=5$
 # expect: ^stepped to tick_body\+1=1$
 # expect: Hardware assisted breakpoint 3 at
 # expect: Breakpoint 3, .* in main_loop
-# expect: Breakpoint 2, .* in tick_body
+# expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^both kinds ticks=6 db=5$
 # expect: ^memory byte at tick_body 0x90$
+# expect: Breakpoint [0-9]+, .* in tick_body
+# expect: => 0x[0-9a-f]+ <tick_body>:\s+nop
+# expect: received: "90"
+# expect: ^swbreak stop$
 # reject: SIGABRT|SIGSEGV|SIGILL|Remote connection closed|internal error
 # serial: own #DB handled each time
 hbreak start64
@@ -43,4 +47,12 @@ continue
 printf "both kinds ticks=%d db=%d\n", *(long *)&ticks, *(long *)&db_count
 delete
 printf "memory byte at tick_body 0x%x\n", *(unsigned char *)&tick_body
+# Keep the breakpoint inserted while stopped: what QEMU returns for its
+# memory is the guest's instruction, not the trap.
+set breakpoint always-inserted on
+break tick_body
+continue
+x/i $pc
+maint packet m100074,1
+printf "swbreak stop\n"
 kill

@@ -499,6 +499,47 @@ static void test_sw_breakpoint_hidden(const void *opaque)
     session_end(&s);
 }
 
+/*
+ * After breakpoints of every kind were inserted, hit, stepped over and
+ * left in place, detaching leaves the guest's code exactly as it was.
+ */
+static void test_detach_restores(const void *opaque)
+{
+    const Case *c = opaque;
+    const Guest *g = c->guest;
+    int kind = g->big_endian ? 4 : 1;
+    uint64_t start = g->loop;
+    int len = g->next_after_nop + 2 - g->loop;
+    g_autofree char *orig = guest_hex(g, start, len);
+    g_autofree uint8_t *mem = g_malloc(len);
+    GString *now = g_string_new("");
+    Session s = { 0 };
+    int i;
+
+    if (!session_start(&s, g, c->accel)) {
+        g_string_free(now, true);
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", g->nop, kind), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", g->store, kind), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->loop), ==, "OK");
+    for (i = 0; i < 3; i++) {
+        rsp(&s, "c");
+        g_assert_true(g_str_has_prefix(s.buf, "T05"));
+    }
+    /* Detach with all three still inserted; the guest runs on. */
+    rsp_send(&s, "D");
+    g_assert_cmpstr(rsp_recv(&s), ==, "OK");
+
+    qtest_memread(s.qts, start, mem, len);
+    for (i = 0; i < len; i++) {
+        g_string_append_printf(now, "%02x", mem[i]);
+    }
+    g_assert_cmpstr(now->str, ==, orig);
+    g_string_free(now, true);
+    session_end(&s);
+}
+
 static void add_cases(const Guest *g, const char *accel)
 {
     static const struct {
@@ -508,6 +549,7 @@ static void add_cases(const Guest *g, const char *accel)
     } tests[] = {
         { "sw-breakpoint", test_sw_breakpoint },
         { "sw-breakpoint-hidden", test_sw_breakpoint_hidden },
+        { "detach-restores", test_detach_restores },
         { "hw-breakpoint", test_hw_breakpoint },
         { "single-step", test_single_step },
         { "memory", test_memory },
