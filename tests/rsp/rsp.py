@@ -15,6 +15,9 @@ class RSP:
         else:
             raise RuntimeError("gdbstub on port %d did not answer" % port)
         self.sock.settimeout(timeout)
+        # Small packets both ways: without this, Nagle's algorithm and
+        # delayed acknowledgements add ~40 ms to every exchange.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
 
     def send(self, packet):
