@@ -32,6 +32,7 @@ typedef struct Guest {
     unsigned insn_len_store;    /* length of the store instruction */
     uint64_t data;              /* the counter the loop stores */
     unsigned data_len;
+    bool loads_data;            /* the loop also reads the counter */
 } Guest;
 
 /*
@@ -74,11 +75,11 @@ static const Guest x86_guest = {
  *   100000: 38600000  li   r3, 0
  *   100004: 38630001  addi r3, r3, 1         <- loop
  *   100008: 90602000  stw  r3, 0x2000(0)     <- store
- *   10000c: 60000000  nop
+ *   10000c: 80802000  lwz  r4, 0x2000(0)     <- reads the counter back
  *   100010: 4bfffff4  b    100004
  */
 static const uint32_t ppc_code[] = {
-    0x38600000, 0x38630001, 0x90602000, 0x60000000, 0x4bfffff4,
+    0x38600000, 0x38630001, 0x90602000, 0x80802000, 0x4bfffff4,
 };
 #define PPC_LOAD 0x100000
 
@@ -86,7 +87,7 @@ static const Guest ppc64_guest = {
     .arch = "ppc64", .pc_regnum = 64, .big_endian = true,
     .loop = 0x100004, .store = 0x100008, .nop = 0x10000c,
     .next_after_nop = 0x100010, .pc_offset = 0,
-    .insn_len_store = 4, .data = 0x2000, .data_len = 4,
+    .insn_len_store = 4, .data = 0x2000, .data_len = 4, .loads_data = true,
 };
 
 static void write_ppc_elf(const char *path)
@@ -401,7 +402,7 @@ static void test_memory(const void *opaque)
     session_end(&s);
 }
 
-/* Z2 (write) or Z4 (access): the loop's store must report "watch:" */
+/* Z2 (write), Z3 (read) or Z4 (access): the loop must report "@reason:" */
 static void check_watchpoint(const Case *c, int type, const char *reason)
 {
     const Guest *g = c->guest;
@@ -432,6 +433,11 @@ static void test_write_watchpoint(const void *opaque)
 static void test_access_watchpoint(const void *opaque)
 {
     check_watchpoint(opaque, 4, "awatch");
+}
+
+static void test_read_watchpoint(const void *opaque)
+{
+    check_watchpoint(opaque, 3, "rwatch");
 }
 
 /* The guest's own bytes at @addr, as hex, from the code the test loaded. */
@@ -546,6 +552,7 @@ static void add_cases(const Guest *g, const char *accel)
         const char *name;
         GTestDataFunc fn;
         bool tcg_only;
+        bool needs_load;
     } tests[] = {
         { "sw-breakpoint", test_sw_breakpoint },
         { "sw-breakpoint-hidden", test_sw_breakpoint_hidden },
@@ -559,6 +566,7 @@ static void add_cases(const Guest *g, const char *accel)
          */
         { "write-watchpoint", test_write_watchpoint, true },
         { "access-watchpoint", test_access_watchpoint, true },
+        { "read-watchpoint", test_read_watchpoint, true, true },
     };
     int i;
 
@@ -566,7 +574,8 @@ static void add_cases(const Guest *g, const char *accel)
         Case *c = g_new0(Case, 1);
         g_autofree char *path = NULL;
 
-        if (tests[i].tcg_only && strcmp(accel, "tcg")) {
+        if ((tests[i].tcg_only && strcmp(accel, "tcg")) ||
+            (tests[i].needs_load && !g->loads_data)) {
             continue;
         }
         c->guest = g;
