@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 /* By name, so that the decoder builds and is unit-tested on any host. */
 #include <asm-powerpc/kvm.h>
+#include "gdbstub/enums.h"
 #include "kvm-debug.h"
 
 /*
@@ -47,5 +48,64 @@ void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch,
         ev->watch_addr = arch->address;
         ev->watch_kind = (arch->status & KVMPPC_DEBUG_WATCH_WRITE) ?
                          KVM_DEBUG_WATCH_WRITE : KVM_DEBUG_WATCH_READ;
+    }
+}
+
+/*
+ * BookE KVM (arch/powerpc/kvm/booke.c) programs two instruction address
+ * compare registers, IAC1-2, and two data address compare registers,
+ * DAC1-2, from KVM_SET_GUEST_DEBUG; each matches one address.  Book3S
+ * KVM offers no hardware breakpoints or watchpoints through it.
+ */
+static int kvmppc_debug_split(int type, vaddr addr, vaddr len,
+                              KVMDebugSlot *slots, int max)
+{
+    switch (type) {
+    case GDB_BREAKPOINT_HW:
+        len = 4;
+        break;
+    case GDB_WATCHPOINT_WRITE:
+    case GDB_WATCHPOINT_READ:
+    case GDB_WATCHPOINT_ACCESS:
+        break;
+    default:
+        return -ENOSYS;
+    }
+    if (max < 1) {
+        return -ENOSPC;
+    }
+    slots[0] = (KVMDebugSlot) { .type = type, .addr = addr, .len = len };
+    return 1;
+}
+
+void kvmppc_debug_capacity(bool booke, KVMDebugCapacity *cap)
+{
+    *cap = (KVMDebugCapacity) {
+        .insn_slots = booke ? 2 : 0,
+        .data_slots = booke ? 2 : 0,
+        .total_slots = booke ? 4 : 0,
+        .split = kvmppc_debug_split,
+    };
+}
+
+void kvmppc_debug_encode(const KVMDebugSlot *slots, int nb,
+                         struct kvm_guest_debug_arch *arch)
+{
+    static const uint32_t type_code[] = {
+        [GDB_BREAKPOINT_HW] = KVMPPC_DEBUG_BREAKPOINT,
+        [GDB_WATCHPOINT_WRITE] = KVMPPC_DEBUG_WATCH_WRITE,
+        [GDB_WATCHPOINT_READ] = KVMPPC_DEBUG_WATCH_READ,
+        [GDB_WATCHPOINT_ACCESS] = KVMPPC_DEBUG_WATCH_WRITE |
+                                  KVMPPC_DEBUG_WATCH_READ,
+    };
+    int n;
+
+    assert(nb <= ARRAY_SIZE(arch->bp));
+    memset(arch->bp, 0, sizeof(arch->bp));
+    for (n = 0; n < nb; n++) {
+        assert(slots[n].type < ARRAY_SIZE(type_code) &&
+               type_code[slots[n].type]);
+        arch->bp[n].type = type_code[slots[n].type];
+        arch->bp[n].addr = slots[n].addr;
     }
 }

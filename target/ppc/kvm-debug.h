@@ -10,10 +10,19 @@
 #define PPC_KVM_DEBUG_H
 
 #include "system/kvm-debug.h"
+#include "system/kvm-debug-points.h"
 
 struct kvm_debug_exit_arch;
+struct kvm_guest_debug_arch;
 
 void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch,
                          KVMDebugEvent *ev);
+
+/* The debug slots KVM offers: @booke for BookE, else Book3S. */
+void kvmppc_debug_capacity(bool booke, KVMDebugCapacity *cap);
+
+/* Fill @arch's bp[] with the @nb slots of a layout. */
+void kvmppc_debug_encode(const KVMDebugSlot *slots, int nb,
+                         struct kvm_guest_debug_arch *arch);
 
 #endif

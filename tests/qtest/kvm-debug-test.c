@@ -440,6 +440,40 @@ static void test_read_watchpoint(const void *opaque)
     check_watchpoint(opaque, 3, "rwatch");
 }
 
+/*
+ * x86 under KVM: gdb's watch ranges are split over the four debug
+ * registers, a range that does not fit in the slots left is refused with
+ * an error, and a read watchpoint is reported unsupported so that gdb
+ * emulates it.  The breakpoint in the last slot still stops the guest.
+ */
+static void test_x86_debug_slots(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    /* 0x3003/1, 0x3004/2 and 0x3006/1: three slots. */
+    g_assert_cmpstr(rsp(&s, "Z2,3003,4"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z4,4000,a"), ==, "E22");
+    g_assert_cmpstr(rsp(&s, "Z3,4000,4"), ==, "");
+    g_assert_cmpstr(rsp(&s, "Z2,4000,0"), ==, "E22");
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->store), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->nop), ==, "E22");
+    assert_stop(&s, rsp(&s, "c"), c->guest->store, "hwbreak:;");
+
+    g_assert_cmpstr(rsp(&s, "z2,3003,4"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "z2,3003,4"), ==, "E22");
+    g_assert_cmpstr(rsp(&s, "Z4,4000,a"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "z4,4000,a"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    assert_stop(&s, rsp(&s, "c"), c->guest->store, "hwbreak:;");
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", c->guest->store), ==, "OK");
+    session_end(&s);
+}
+
 /* The guest's own bytes at @addr, as hex, from the code the test loaded. */
 static char *guest_hex(const Guest *g, uint64_t addr, int n)
 {
@@ -553,6 +587,7 @@ static void add_cases(const Guest *g, const char *accel)
         GTestDataFunc fn;
         bool tcg_only;
         bool needs_load;
+        bool kvm_x86_only;
     } tests[] = {
         { "sw-breakpoint", test_sw_breakpoint },
         { "sw-breakpoint-hidden", test_sw_breakpoint_hidden },
@@ -567,6 +602,7 @@ static void add_cases(const Guest *g, const char *accel)
         { "write-watchpoint", test_write_watchpoint, true },
         { "access-watchpoint", test_access_watchpoint, true },
         { "read-watchpoint", test_read_watchpoint, true, true },
+        { "x86-debug-slots", test_x86_debug_slots, false, false, true },
     };
     int i;
 
@@ -575,6 +611,8 @@ static void add_cases(const Guest *g, const char *accel)
         g_autofree char *path = NULL;
 
         if ((tests[i].tcg_only && strcmp(accel, "tcg")) ||
+            (tests[i].kvm_x86_only &&
+             (strcmp(accel, "kvm") || strcmp(g->arch, "x86_64"))) ||
             (tests[i].needs_load && !g->loads_data)) {
             continue;
         }

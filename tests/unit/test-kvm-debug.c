@@ -11,6 +11,7 @@
 
 #include "qemu/osdep.h"
 #include <asm-powerpc/kvm.h>
+#include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
 #include "kvm-debug-fake.h"
 #include "target/ppc/kvm-debug.h"
@@ -245,6 +246,67 @@ static void test_ppc_decode_fields(void)
     g_assert_false(ev.flags & KVM_DEBUG_EV_HW_BREAK);
 }
 
+static void ppc_table(KVMDebugPoints *p, bool booke)
+{
+    KVMDebugCapacity cap;
+
+    kvm_debug_points_init(p);
+    kvmppc_debug_capacity(booke, &cap);
+    kvm_debug_points_set_capacity(p, &cap);
+}
+
+/* BookE: two IACs and two DACs, which do not stand in for each other. */
+static void test_ppc_booke_slots(void)
+{
+    KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
+    struct kvm_guest_debug_arch arch;
+    KVMDebugPoints p;
+    int nb;
+
+    ppc_table(&p, true);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x100, 4),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_READ, 0x800, 4),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x104, 4),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x108, 4),
+                    ==, -ENOSPC);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x900, 8),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0xa00, 8),
+                    ==, -ENOSPC);
+
+    nb = kvm_debug_layout(&p, s);
+    g_assert_cmpint(nb, ==, 4);
+    kvmppc_debug_encode(s, nb, &arch);
+    g_assert_cmpint(arch.bp[0].type, ==, KVMPPC_DEBUG_BREAKPOINT);
+    g_assert_cmphex(arch.bp[0].addr, ==, 0x100);
+    g_assert_cmpint(arch.bp[1].type, ==, KVMPPC_DEBUG_WATCH_READ);
+    g_assert_cmpint(arch.bp[3].type, ==,
+                    KVMPPC_DEBUG_WATCH_READ | KVMPPC_DEBUG_WATCH_WRITE);
+    g_assert_cmpint(arch.bp[4].type, ==, 0);
+
+    kvm_debug_hw_remove_all(&p);
+    g_assert_cmpint(kvm_debug_layout(&p, s), ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x108, 4),
+                    ==, 0);
+    kvm_debug_points_destroy(&p);
+}
+
+/* Book3S KVM offers no hardware points: every insertion is refused. */
+static void test_ppc_book3s_slots(void)
+{
+    KVMDebugPoints p;
+
+    ppc_table(&p, false);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x100, 4),
+                    ==, -ENOSPC);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x800, 4),
+                    ==, -ENOSPC);
+    kvm_debug_points_destroy(&p);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -273,6 +335,8 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug/ppc/guest-trap", test_ppc_guest_trap);
     g_test_add_func("/kvm-debug/ppc/single-step", test_ppc_single_step);
     g_test_add_func("/kvm-debug/ppc/decode-fields", test_ppc_decode_fields);
+    g_test_add_func("/kvm-debug/ppc/booke-slots", test_ppc_booke_slots);
+    g_test_add_func("/kvm-debug/ppc/book3s-slots", test_ppc_book3s_slots);
 
     return g_test_run();
 }

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 /* By name, so that the decoder builds and is unit-tested on any host. */
 #include <asm-x86/kvm.h>
+#include "gdbstub/enums.h"
 #include "kvm-debug.h"
 
 /*
@@ -78,5 +79,107 @@ void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
             }
         }
         break;
+    }
+}
+
+/*
+ * x86 has four debug-register slots, DR0-DR3, shared by breakpoints and
+ * watchpoints.  A slot watches 1, 2, 4 or 8 bytes aligned to their length
+ * (Intel SDM vol. 3, "Debug Registers").
+ *
+ * gdb may watch any range: it is covered from its start by the largest
+ * aligned pieces that fit, as Linux's ptrace and perf users do, e.g.
+ * 4 bytes at 0x1003 take 0x1003/1, 0x1004/2 and 0x1006/1.  A range
+ * needing more slots than are free is refused, and gdb reports that it
+ * could not insert the watchpoint.
+ *
+ * There is no read-only type (RW = 10 means I/O).  A read watchpoint is
+ * refused as unsupported, an empty reply to Z3, and gdb then arms an
+ * access watchpoint instead and checks the watched value on each hit, as
+ * it does on x86 hosts.
+ */
+#define X86_DEBUG_SLOTS 4
+
+static int kvm_x86_debug_split(int type, vaddr addr, vaddr len,
+                               KVMDebugSlot *slots, int max)
+{
+    vaddr size;
+    int n = 0;
+
+    switch (type) {
+    case GDB_BREAKPOINT_HW:
+        if (max < 1) {
+            return -ENOSPC;
+        }
+        slots[0] = (KVMDebugSlot) { .type = type, .addr = addr, .len = 1 };
+        return 1;
+    case GDB_WATCHPOINT_WRITE:
+    case GDB_WATCHPOINT_ACCESS:
+        break;
+    default:
+        return -ENOSYS;
+    }
+    if (!len || addr + len - 1 < addr) {
+        return -EINVAL;
+    }
+    while (len) {
+        for (size = 8; size > len || (addr & (size - 1)); size >>= 1) {
+            continue;
+        }
+        if (n == max) {
+            return -ENOSPC;
+        }
+        slots[n++] = (KVMDebugSlot) { .type = type, .addr = addr,
+                                      .len = size };
+        addr += size;
+        len -= size;
+    }
+    return n;
+}
+
+void kvm_x86_debug_capacity(KVMDebugCapacity *cap)
+{
+    *cap = (KVMDebugCapacity) {
+        .insn_slots = X86_DEBUG_SLOTS,
+        .data_slots = X86_DEBUG_SLOTS,
+        .total_slots = X86_DEBUG_SLOTS,
+        .back_sw_breakpoints = true,
+        .split = kvm_x86_debug_split,
+    };
+}
+
+/*
+ * Slot n goes to DRn, with its enable Gn and its RWn and LENn fields in
+ * DR7 as drawn above; LEN is 00 for 1 byte, 01 for 2, 11 for 4 and 10
+ * for 8.  Bits 9 and 10 (GE and the reserved 1) are set as the kernel's
+ * own DR7 users do.  A slot backing a software breakpoint is a 1-byte
+ * execute breakpoint.
+ */
+void kvm_x86_debug_encode(const KVMDebugSlot *slots, int nb,
+                          struct kvm_guest_debug_arch *arch)
+{
+    static const uint8_t rw_code[] = {
+        [GDB_BREAKPOINT_SW] = 0x0,
+        [GDB_BREAKPOINT_HW] = 0x0,
+        [GDB_WATCHPOINT_WRITE] = 0x1,
+        [GDB_WATCHPOINT_ACCESS] = 0x3,
+    };
+    static const uint8_t len_code[] = {
+        [1] = 0x0, [2] = 0x1, [4] = 0x3, [8] = 0x2,
+    };
+    int n;
+
+    assert(nb <= X86_DEBUG_SLOTS);
+    for (n = 0; n < nb; n++) {
+        assert(slots[n].type < ARRAY_SIZE(rw_code) &&
+               slots[n].type != GDB_WATCHPOINT_READ &&
+               slots[n].len < ARRAY_SIZE(len_code));
+        arch->debugreg[n] = slots[n].addr;
+        arch->debugreg[7] |= (2ull << (n * 2)) |
+            ((uint64_t)rw_code[slots[n].type] << (16 + n * 4)) |
+            ((uint64_t)len_code[slots[n].len] << (18 + n * 4));
+    }
+    if (nb) {
+        arch->debugreg[7] |= 0x0600;
     }
 }

@@ -1,0 +1,276 @@
+/*
+ * KVM guest debugging: the per-VM breakpoint and watchpoint tables
+ *
+ * Copyright (c) 2026 The QEMU KVM debug series authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "gdbstub/enums.h"
+#include "system/kvm-debug-points.h"
+
+/*
+ * Pure bookkeeping: nothing here touches a vCPU, guest memory or KVM, so
+ * the tables are unit tested and fuzzed on any host.  The callers in
+ * kvm-all.c plant the traps and push the layout to the vCPUs.
+ *
+ * Hardware points are few (the debug registers hold 2 to 8 slots), so
+ * they are a plain array re-laid out on every change; software
+ * breakpoints can be many thousands and are hashed.
+ */
+
+void kvm_debug_points_init(KVMDebugPoints *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->sw = g_hash_table_new(g_int64_hash, g_int64_equal);
+    QTAILQ_INIT(&p->sw_list);
+    p->hw = g_array_new(false, false, sizeof(KVMDebugPoint));
+}
+
+void kvm_debug_points_destroy(KVMDebugPoints *p)
+{
+    struct kvm_sw_breakpoint *bp, *next;
+
+    QTAILQ_FOREACH_SAFE(bp, &p->sw_list, entry, next) {
+        g_free(bp);
+    }
+    g_hash_table_destroy(p->sw);
+    g_array_free(p->hw, true);
+    memset(p, 0, sizeof(*p));
+}
+
+void kvm_debug_points_set_capacity(KVMDebugPoints *p,
+                                   const KVMDebugCapacity *cap)
+{
+    assert(!p->hw->len);
+    assert(cap->total_slots <= KVM_DEBUG_MAX_SLOTS);
+    p->cap = *cap;
+    p->has_cap = true;
+}
+
+struct kvm_sw_breakpoint *kvm_debug_sw_find(KVMDebugPoints *p, vaddr pc)
+{
+    QEMU_BUILD_BUG_ON(sizeof(vaddr) != sizeof(gint64));
+    return g_hash_table_lookup(p->sw, &pc);
+}
+
+void kvm_debug_sw_add(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp)
+{
+    assert(!kvm_debug_sw_find(p, bp->pc));
+    g_hash_table_insert(p->sw, &bp->pc, bp);
+    QTAILQ_INSERT_HEAD(&p->sw_list, bp, entry);
+}
+
+void kvm_debug_sw_del(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp)
+{
+    g_hash_table_remove(p->sw, &bp->pc);
+    QTAILQ_REMOVE(&p->sw_list, bp, entry);
+}
+
+unsigned kvm_debug_sw_count(KVMDebugPoints *p)
+{
+    return g_hash_table_size(p->sw);
+}
+
+static bool is_watch(int type)
+{
+    return type != GDB_BREAKPOINT_HW && type != GDB_BREAKPOINT_SW;
+}
+
+/*
+ * Lay gdb's hardware points out into slots, in insertion order, and
+ * check them against the capacity.  Returns 0 and fills p->slots, or a
+ * negative errno with p->slots untouched.
+ */
+static int relayout(KVMDebugPoints *p, GArray *points)
+{
+    KVMDebugSlot slots[KVM_DEBUG_MAX_SLOTS];
+    int n = 0, insn = 0, data = 0;
+    guint i;
+
+    if (!p->has_cap || !p->cap.split) {
+        return -ENOSYS;
+    }
+    for (i = 0; i < points->len; i++) {
+        KVMDebugPoint *pt = &g_array_index(points, KVMDebugPoint, i);
+        int k, got;
+
+        got = p->cap.split(pt->type, pt->addr, pt->len, slots + n,
+                           p->cap.total_slots - n);
+        if (got < 0) {
+            return got;
+        }
+        for (k = n; k < n + got; k++) {
+            slots[k].point = i;
+        }
+        if (is_watch(pt->type)) {
+            data += got;
+        } else {
+            insn += got;
+        }
+        n += got;
+    }
+    if (n > p->cap.total_slots || insn > p->cap.insn_slots ||
+        data > p->cap.data_slots) {
+        return -ENOSPC;
+    }
+    memcpy(p->slots, slots, n * sizeof(slots[0]));
+    p->nb_slots = n;
+    return 0;
+}
+
+static int find_point(KVMDebugPoints *p, int type, vaddr addr, vaddr len)
+{
+    guint i;
+
+    for (i = 0; i < p->hw->len; i++) {
+        KVMDebugPoint *pt = &g_array_index(p->hw, KVMDebugPoint, i);
+
+        /* gdb's kind for a hardware breakpoint is not a length. */
+        if (pt->type == type && pt->addr == addr &&
+            (type == GDB_BREAKPOINT_HW || pt->len == len)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+int kvm_debug_hw_insert(KVMDebugPoints *p, int type, vaddr addr, vaddr len)
+{
+    KVMDebugPoint pt = { .type = type, .addr = addr, .len = len };
+    int err;
+
+    if (find_point(p, type, addr, len) >= 0) {
+        return -EEXIST;
+    }
+    g_array_append_val(p->hw, pt);
+    err = relayout(p, p->hw);
+    if (err) {
+        g_array_set_size(p->hw, p->hw->len - 1);
+    }
+    return err;
+}
+
+int kvm_debug_hw_remove(KVMDebugPoints *p, int type, vaddr addr, vaddr len)
+{
+    int i = find_point(p, type, addr, len);
+    int err;
+
+    if (i < 0) {
+        return -ENOENT;
+    }
+    g_array_remove_index(p->hw, i);
+    /* Fewer points always fit in the slots the same split gave before. */
+    err = relayout(p, p->hw);
+    assert(!err);
+    return 0;
+}
+
+void kvm_debug_hw_remove_all(KVMDebugPoints *p)
+{
+    g_array_set_size(p->hw, 0);
+    p->nb_slots = 0;
+}
+
+int kvm_debug_layout(KVMDebugPoints *p, KVMDebugSlot *slots)
+{
+    struct kvm_sw_breakpoint *bp;
+    int n = p->nb_slots;
+    int insn = 0, i;
+
+    memcpy(slots, p->slots, n * sizeof(slots[0]));
+    if (!p->cap.back_sw_breakpoints) {
+        return n;
+    }
+    for (i = 0; i < n; i++) {
+        insn += !is_watch(slots[i].type);
+    }
+    /*
+     * Oldest first: the breakpoint gdb set first is the one most likely
+     * to sit in code the guest has not reached, and may yet overwrite.
+     */
+    QTAILQ_FOREACH_REVERSE(bp, &p->sw_list, entry) {
+        if (n == p->cap.total_slots || insn == p->cap.insn_slots) {
+            break;
+        }
+        slots[n++] = (KVMDebugSlot) {
+            .type = GDB_BREAKPOINT_SW, .addr = bp->pc, .len = 1, .point = -1,
+        };
+        insn++;
+    }
+    return n;
+}
+
+static bool query_sw_breakpoint_at(void *opaque, vaddr pc)
+{
+    return kvm_debug_sw_find(opaque, pc) != NULL;
+}
+
+static bool query_hw_breakpoint_at(void *opaque, int slot, vaddr pc)
+{
+    KVMDebugPoints *p = opaque;
+    KVMDebugSlot slots[KVM_DEBUG_MAX_SLOTS];
+    int n = kvm_debug_layout(p, slots);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if ((slot >= 0 && i != slot) || is_watch(slots[i].type) ||
+            slots[i].addr != pc) {
+            continue;
+        }
+        /* Either gdb's own, or one backing its software breakpoint. */
+        return true;
+    }
+    return false;
+}
+
+static KVMDebugWatchKind watch_kind(int type)
+{
+    switch (type) {
+    case GDB_WATCHPOINT_WRITE:
+        return KVM_DEBUG_WATCH_WRITE;
+    case GDB_WATCHPOINT_READ:
+        return KVM_DEBUG_WATCH_READ;
+    default:
+        return KVM_DEBUG_WATCH_ACCESS;
+    }
+}
+
+static bool query_watchpoint_at(void *opaque, int slot, vaddr addr,
+                                KVMDebugWatchKind reported,
+                                vaddr *hit_addr, KVMDebugWatchKind *hit_kind)
+{
+    KVMDebugPoints *p = opaque;
+    int i;
+
+    for (i = 0; i < p->nb_slots; i++) {
+        KVMDebugSlot *s = &p->slots[i];
+        KVMDebugPoint *pt;
+
+        if (!is_watch(s->type)) {
+            continue;
+        }
+        if (slot >= 0 ? i != slot : addr - s->addr >= MAX(s->len, 1)) {
+            continue;
+        }
+        /* gdb is told its own point, not the piece of it that fired. */
+        pt = &g_array_index(p->hw, KVMDebugPoint, s->point);
+        *hit_addr = pt->addr;
+        *hit_kind = watch_kind(pt->type);
+        return true;
+    }
+    return false;
+}
+
+void kvm_debug_points_query(KVMDebugPoints *p, bool stepping,
+                            KVMDebugQuery *q)
+{
+    *q = (KVMDebugQuery) {
+        .stepping = stepping,
+        .sw_breakpoint_at = query_sw_breakpoint_at,
+        .hw_breakpoint_at = query_hw_breakpoint_at,
+        .watchpoint_at = query_watchpoint_at,
+        .opaque = p,
+    };
+}

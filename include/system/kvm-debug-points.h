@@ -1,0 +1,129 @@
+/*
+ * KVM guest debugging: the per-VM breakpoint and watchpoint tables
+ *
+ * Copyright (c) 2026 The QEMU KVM debug series authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef SYSTEM_KVM_DEBUG_POINTS_H
+#define SYSTEM_KVM_DEBUG_POINTS_H
+
+#include "exec/vaddr.h"
+#include "exec/hwaddr.h"
+#include "qemu/queue.h"
+#include "system/kvm-debug.h"
+
+/*
+ * What gdb inserted, kept once per VM.  Software breakpoints sit in a
+ * hash keyed by address (with use counts, as gdb and QEMU's own users may
+ * insert the same one), so a debug exit looks one up in constant time
+ * whatever their number.  Hardware breakpoints and watchpoints are kept
+ * as gdb asked for them; the target says what the debug registers offer
+ * (KVMDebugCapacity) and how one of gdb's points is covered by slots, and
+ * the table lays them out.  Targets only encode the layout into their
+ * registers and decode exits; they keep no state of their own.
+ */
+
+struct kvm_sw_breakpoint {
+    vaddr pc;
+    vaddr saved_insn;           /* the guest's bytes, in memory order */
+    int use_count;
+    /*
+     * Set by kvm_arch_insert_sw_breakpoint(): how many bytes the trap
+     * occupies, or 0 if the target does not say.  The generic code then
+     * records the trap as written and the guest-physical address.
+     */
+    uint8_t size;
+    uint8_t trap[sizeof(vaddr)];
+    hwaddr phys;
+    QTAILQ_ENTRY(kvm_sw_breakpoint) entry;
+};
+
+/* One hardware debug slot, as the target programs it. */
+typedef struct KVMDebugSlot {
+    int type;                   /* GDB_BREAKPOINT_HW, _SW or GDB_WATCHPOINT_* */
+    vaddr addr;
+    vaddr len;
+    /*
+     * The index, in insertion order, of gdb's hardware point the slot
+     * serves, or -1 for a slot backing the software breakpoint at @addr.
+     */
+    int point;
+} KVMDebugSlot;
+
+#define KVM_DEBUG_MAX_SLOTS 16
+
+typedef struct KVMDebugCapacity {
+    int insn_slots;             /* slots that can hold a breakpoint */
+    int data_slots;             /* slots that can hold a watchpoint */
+    int total_slots;            /* slots in all, when the two share them */
+    /* Free instruction slots back software breakpoints, oldest first. */
+    bool back_sw_breakpoints;
+    /*
+     * Cover gdb's point @type at [@addr, @addr + @len) with at most @max
+     * slots: fill @slots and return how many, -ENOSYS for a type the
+     * hardware lacks, -EINVAL for a range it cannot cover and -ENOSPC
+     * when more than @max slots would be needed.
+     */
+    int (*split)(int type, vaddr addr, vaddr len, KVMDebugSlot *slots,
+                 int max);
+} KVMDebugCapacity;
+
+typedef struct KVMDebugPoint {
+    int type;
+    vaddr addr;
+    vaddr len;
+} KVMDebugPoint;
+
+typedef struct KVMDebugPoints {
+    KVMDebugCapacity cap;
+    bool has_cap;
+    GHashTable *sw;             /* &bp->pc -> struct kvm_sw_breakpoint */
+    /* The same breakpoints, newest first. */
+    QTAILQ_HEAD(, kvm_sw_breakpoint) sw_list;
+    GArray *hw;                 /* KVMDebugPoint, in insertion order */
+    KVMDebugSlot slots[KVM_DEBUG_MAX_SLOTS]; /* gdb's hardware points */
+    int nb_slots;
+} KVMDebugPoints;
+
+void kvm_debug_points_init(KVMDebugPoints *p);
+/* Free every table entry; software breakpoints are freed, not removed. */
+void kvm_debug_points_destroy(KVMDebugPoints *p);
+/* The target's capacity; set once, before the first hardware point. */
+void kvm_debug_points_set_capacity(KVMDebugPoints *p,
+                                   const KVMDebugCapacity *cap);
+
+struct kvm_sw_breakpoint *kvm_debug_sw_find(KVMDebugPoints *p, vaddr pc);
+/* Add @bp (not yet in the table, bp->pc unique) as the newest. */
+void kvm_debug_sw_add(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
+/* Take @bp out of the table; the caller frees it. */
+void kvm_debug_sw_del(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
+unsigned kvm_debug_sw_count(KVMDebugPoints *p);
+
+/*
+ * gdb's hardware breakpoints and watchpoints.  Insert returns 0, or
+ * -EEXIST for a point already inserted, or what the target's split
+ * returned, or -ENOSPC when the slots it needs are not free; nothing
+ * changes on error.  Remove returns 0 or -ENOENT.
+ */
+int kvm_debug_hw_insert(KVMDebugPoints *p, int type, vaddr addr, vaddr len);
+int kvm_debug_hw_remove(KVMDebugPoints *p, int type, vaddr addr, vaddr len);
+void kvm_debug_hw_remove_all(KVMDebugPoints *p);
+
+/*
+ * The slots as the debug registers must hold them: gdb's hardware
+ * points in insertion order, then, if the target allows it, software
+ * breakpoints backed by the instruction slots left free.  Fills @slots
+ * (KVM_DEBUG_MAX_SLOTS entries) and returns how many are used.
+ */
+int kvm_debug_layout(KVMDebugPoints *p, KVMDebugSlot *slots);
+
+/*
+ * A KVMDebugQuery on the table: the decision asks it which breakpoint
+ * or watchpoint an exit names.  @opaque of the callbacks is @p.
+ */
+void kvm_debug_points_query(KVMDebugPoints *p, bool stepping,
+                            KVMDebugQuery *q);
+
+#endif

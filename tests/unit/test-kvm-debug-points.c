@@ -1,0 +1,325 @@
+/*
+ * Unit tests for the per-VM KVM breakpoint and watchpoint tables
+ *
+ * Copyright (c) 2026 The QEMU KVM debug series authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include <asm-x86/kvm.h>
+#include "gdbstub/enums.h"
+#include "system/kvm-debug-points.h"
+#include "target/i386/kvm/kvm-debug.h"
+
+static void x86_table(KVMDebugPoints *p)
+{
+    KVMDebugCapacity cap;
+
+    kvm_debug_points_init(p);
+    kvm_x86_debug_capacity(&cap);
+    kvm_debug_points_set_capacity(p, &cap);
+}
+
+static struct kvm_sw_breakpoint *sw_insert(KVMDebugPoints *p, vaddr pc)
+{
+    struct kvm_sw_breakpoint *bp = g_new0(struct kvm_sw_breakpoint, 1);
+
+    bp->pc = pc;
+    bp->use_count = 1;
+    kvm_debug_sw_add(p, bp);
+    return bp;
+}
+
+static void test_sw_hash(void)
+{
+    KVMDebugPoints p;
+    struct kvm_sw_breakpoint *bp;
+    vaddr a;
+
+    x86_table(&p);
+    for (a = 0; a < 10000; a++) {
+        sw_insert(&p, 0x100000 + 3 * a);
+    }
+    g_assert_cmpuint(kvm_debug_sw_count(&p), ==, 10000);
+    for (a = 0; a < 10000; a++) {
+        bp = kvm_debug_sw_find(&p, 0x100000 + 3 * a);
+        g_assert_nonnull(bp);
+        g_assert_cmphex(bp->pc, ==, 0x100000 + 3 * a);
+        g_assert_null(kvm_debug_sw_find(&p, 0x100000 + 3 * a + 1));
+    }
+    /* Addresses differing only above bit 32 are different breakpoints. */
+    g_assert_null(kvm_debug_sw_find(&p, 0x100000ull | (1ull << 40)));
+    bp = kvm_debug_sw_find(&p, 0x100003);
+    kvm_debug_sw_del(&p, bp);
+    g_free(bp);
+    g_assert_null(kvm_debug_sw_find(&p, 0x100003));
+    g_assert_cmpuint(kvm_debug_sw_count(&p), ==, 9999);
+    kvm_debug_points_destroy(&p);
+}
+
+static int layout(KVMDebugPoints *p, KVMDebugSlot *slots)
+{
+    return kvm_debug_layout(p, slots);
+}
+
+static void test_hw_slots_and_exhaustion(void)
+{
+    KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
+    KVMDebugPoints p;
+
+    x86_table(&p);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x1000, 1),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x1000, 1),
+                    ==, -EEXIST);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x2000, 4),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x3000, 8),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x4000, 1),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 4);
+    g_assert_cmpint(s[1].type, ==, GDB_WATCHPOINT_WRITE);
+    g_assert_cmphex(s[2].addr, ==, 0x3000);
+    g_assert_cmpint(s[2].len, ==, 8);
+
+    /* A fifth point does not fit, and the table does not change. */
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x5000, 1),
+                    ==, -ENOSPC);
+    g_assert_cmpint(layout(&p, s), ==, 4);
+    g_assert_cmphex(s[3].addr, ==, 0x4000);
+
+    /* Removing one frees its slot; the others keep their order. */
+    g_assert_cmpint(kvm_debug_hw_remove(&p, GDB_WATCHPOINT_WRITE, 0x2000, 2),
+                    ==, -ENOENT);
+    g_assert_cmpint(kvm_debug_hw_remove(&p, GDB_WATCHPOINT_WRITE, 0x2000, 4),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 3);
+    g_assert_cmphex(s[0].addr, ==, 0x1000);
+    g_assert_cmphex(s[1].addr, ==, 0x3000);
+    g_assert_cmphex(s[2].addr, ==, 0x4000);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x5000, 1),
+                    ==, 0);
+
+    kvm_debug_hw_remove_all(&p);
+    g_assert_cmpint(layout(&p, s), ==, 0);
+    g_assert_cmpint(kvm_debug_hw_remove(&p, GDB_BREAKPOINT_HW, 0x1000, 1),
+                    ==, -ENOENT);
+    kvm_debug_points_destroy(&p);
+}
+
+static void test_hw_refused(void)
+{
+    KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
+    KVMDebugPoints p;
+
+    x86_table(&p);
+    /* x86 has no read-only watchpoints: gdb then emulates them (see docs) */
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_READ, 0x2000, 4),
+                    ==, -ENOSYS);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x2000, 0),
+                    ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 0),
+                    ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, 7, 0x2000, 4), ==, -ENOSYS);
+    g_assert_cmpint(layout(&p, s), ==, 0);
+    kvm_debug_points_destroy(&p);
+}
+
+static void assert_slot(const KVMDebugSlot *s, vaddr addr, vaddr len,
+                        int point)
+{
+    g_assert_cmphex(s->addr, ==, addr);
+    g_assert_cmpuint(s->len, ==, len);
+    g_assert_cmpint(s->point, ==, point);
+}
+
+/* gdb's ranges are split into aligned 1, 2, 4 and 8-byte slots. */
+static void test_x86_split(void)
+{
+    KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
+    KVMDebugPoints p;
+
+    x86_table(&p);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x1003, 4),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 3);
+    assert_slot(&s[0], 0x1003, 1, 0);
+    assert_slot(&s[1], 0x1004, 2, 0);
+    assert_slot(&s[2], 0x1006, 1, 0);
+    /* Two more slots are needed than the one left: refused, no change. */
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 16),
+                    ==, -ENOSPC);
+    g_assert_cmpint(layout(&p, s), ==, 3);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 8),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_remove(&p, GDB_WATCHPOINT_WRITE, 0x1003, 4),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 1);
+    assert_slot(&s[0], 0x2000, 8, 0);
+    kvm_debug_hw_remove_all(&p);
+
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 32),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 4);
+    assert_slot(&s[3], 0x2018, 8, 0);
+    kvm_debug_hw_remove_all(&p);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 33),
+                    ==, -ENOSPC);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x2001, 15),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 4);
+    assert_slot(&s[0], 0x2001, 1, 0);
+    assert_slot(&s[1], 0x2002, 2, 0);
+    assert_slot(&s[2], 0x2004, 4, 0);
+    assert_slot(&s[3], 0x2008, 8, 0);
+    kvm_debug_hw_remove_all(&p);
+
+    /* Ranges that wrap around the address space are refused. */
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE,
+                                        UINT64_MAX - 3, 8), ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE,
+                                        UINT64_MAX, 1), ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE,
+                                        0x3000, UINT64_MAX), ==, -EINVAL);
+    kvm_debug_points_destroy(&p);
+}
+
+/* A hit in any piece is reported as gdb's point: its start and kind. */
+static void test_x86_split_hit(void)
+{
+    KVMDebugPoints p;
+    KVMDebugQuery q;
+    KVMDebugWatchKind kind;
+    vaddr hit;
+
+    x86_table(&p);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x100, 1),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x1006, 6),
+                    ==, 0);
+    kvm_debug_points_query(&p, false, &q);
+    g_assert_true(q.watchpoint_at(q.opaque, 2, 0, KVM_DEBUG_WATCH_WRITE,
+                                  &hit, &kind));
+    g_assert_cmphex(hit, ==, 0x1006);
+    g_assert_cmpint(kind, ==, KVM_DEBUG_WATCH_WRITE);
+    g_assert_true(q.watchpoint_at(q.opaque, 1, 0, KVM_DEBUG_WATCH_WRITE,
+                                  &hit, &kind));
+    g_assert_cmphex(hit, ==, 0x1006);
+    g_assert_false(q.watchpoint_at(q.opaque, 3, 0, KVM_DEBUG_WATCH_WRITE,
+                                   &hit, &kind));
+    kvm_debug_points_destroy(&p);
+}
+
+static void test_backing_oldest_first(void)
+{
+    KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
+    KVMDebugPoints p;
+    vaddr a;
+
+    x86_table(&p);
+    for (a = 0x100; a < 0x106; a++) {
+        sw_insert(&p, a);
+    }
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x2000, 4),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 4);
+    g_assert_cmpint(s[0].type, ==, GDB_WATCHPOINT_WRITE);
+    for (a = 1; a < 4; a++) {
+        g_assert_cmpint(s[a].type, ==, GDB_BREAKPOINT_SW);
+        g_assert_cmpint(s[a].point, ==, -1);
+        g_assert_cmphex(s[a].addr, ==, 0x100 + a - 1);
+    }
+    /* gdb's own points take the slots back from the backing. */
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x3000, 1),
+                    ==, 0);
+    g_assert_cmpint(layout(&p, s), ==, 4);
+    g_assert_cmphex(s[2].addr, ==, 0x100);
+    g_assert_cmphex(s[3].addr, ==, 0x101);
+    kvm_debug_points_destroy(&p);
+}
+
+static void test_query(void)
+{
+    KVMDebugPoints p;
+    KVMDebugQuery q;
+    KVMDebugWatchKind kind;
+    vaddr hit;
+
+    x86_table(&p);
+    sw_insert(&p, 0x100);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x1000, 1),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 8),
+                    ==, 0);
+    kvm_debug_points_query(&p, false, &q);
+
+    g_assert_true(q.sw_breakpoint_at(q.opaque, 0x100));
+    g_assert_false(q.sw_breakpoint_at(q.opaque, 0x101));
+    g_assert_true(q.hw_breakpoint_at(q.opaque, 0, 0x1000));
+    g_assert_true(q.hw_breakpoint_at(q.opaque, -1, 0x1000));
+    g_assert_false(q.hw_breakpoint_at(q.opaque, 1, 0x1000));
+    /* Slot 2 backs the software breakpoint. */
+    g_assert_true(q.hw_breakpoint_at(q.opaque, 2, 0x100));
+    g_assert_false(q.hw_breakpoint_at(q.opaque, 3, 0x100));
+
+    g_assert_true(q.watchpoint_at(q.opaque, 1, 0, KVM_DEBUG_WATCH_ACCESS,
+                                  &hit, &kind));
+    g_assert_cmphex(hit, ==, 0x2000);
+    g_assert_cmpint(kind, ==, KVM_DEBUG_WATCH_ACCESS);
+    g_assert_false(q.watchpoint_at(q.opaque, 0, 0, KVM_DEBUG_WATCH_ACCESS,
+                                   &hit, &kind));
+    /* By address, as ppc reports it: anywhere in the watched range. */
+    g_assert_true(q.watchpoint_at(q.opaque, -1, 0x2007,
+                                  KVM_DEBUG_WATCH_WRITE, &hit, &kind));
+    g_assert_cmphex(hit, ==, 0x2000);
+    g_assert_false(q.watchpoint_at(q.opaque, -1, 0x2008,
+                                   KVM_DEBUG_WATCH_WRITE, &hit, &kind));
+    kvm_debug_points_destroy(&p);
+}
+
+static void test_x86_encode(void)
+{
+    KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
+    struct kvm_guest_debug_arch arch = { 0 };
+    KVMDebugPoints p;
+    int nb;
+
+    x86_table(&p);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x1000, 1),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x2000, 2),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x3000, 8),
+                    ==, 0);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x4000, 4),
+                    ==, 0);
+    nb = layout(&p, s);
+    kvm_x86_debug_encode(s, nb, &arch);
+    g_assert_cmphex(arch.debugreg[0], ==, 0x1000);
+    g_assert_cmphex(arch.debugreg[3], ==, 0x4000);
+    /*
+     * G0-G3 = 0xaa, GE and bit 10 = 0x600; RW/LEN per slot:
+     * 0: 00/00, 1: 01/01, 2: 11/10, 3: 01/11.
+     */
+    g_assert_cmphex(arch.debugreg[7], ==,
+                    0x6aa | (0x5ull << 20) | (0xbull << 24) | (0xdull << 28));
+    kvm_debug_points_destroy(&p);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/kvm-debug-points/sw-hash", test_sw_hash);
+    g_test_add_func("/kvm-debug-points/hw-slots-and-exhaustion",
+                    test_hw_slots_and_exhaustion);
+    g_test_add_func("/kvm-debug-points/hw-refused", test_hw_refused);
+    g_test_add_func("/kvm-debug-points/x86-split", test_x86_split);
+    g_test_add_func("/kvm-debug-points/x86-split-hit", test_x86_split_hit);
+    g_test_add_func("/kvm-debug-points/backing-oldest-first",
+                    test_backing_oldest_first);
+    g_test_add_func("/kvm-debug-points/query", test_query);
+    g_test_add_func("/kvm-debug-points/x86-encode", test_x86_encode);
+    return g_test_run();
+}
