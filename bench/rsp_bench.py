@@ -7,14 +7,15 @@ For 1, 8 and 32 vCPUs it times over RSP:
   Z0+z0     inserting and removing a software breakpoint while 5 others
             are inserted (gdb removes and re-inserts all of them at every
             stop)
-  cycle     the stop/resume cycle gdb does at every stop with 100
-            breakpoints: remove all, insert all
+  cycle1000 the stop/resume cycle gdb does at every stop with 1000
+            breakpoints: remove all, insert all (ms per cycle)
   hit       a hardware-breakpoint hit round trip ('c' until the stop)
   step      a single step round trip ('s')
 and prints microseconds per operation and the stock/patched ratio.
 Wall-clock figures on a shared machine are noisy: each is the median of
 several repetitions.  A benchmark, not a test: it asserts nothing.
-  rsp_bench.py STOCK_QEMU PATCHED_QEMU GUEST_ELF [--vcpus 1,8,32]"""
+  rsp_bench.py STOCK_QEMU PATCHED_QEMU GUEST_ELF [--vcpus 1,8,32]
+               [--tsv OUT.tsv]"""
 
 import os
 import statistics
@@ -73,7 +74,7 @@ def measure(qemu, elf, vcpus):
         for a in others:
             r.send("z0,%x,1" % a)
 
-        many = [0x180000 + 16 * i for i in range(100)]
+        many = [0x180000 + 16 * i for i in range(1000)]
         for a in many:
             r.send("Z0,%x,1" % a)
 
@@ -82,7 +83,7 @@ def measure(qemu, elf, vcpus):
                 r.send("z0,%x,1" % a)
             for a in many:
                 r.send("Z0,%x,1" % a)
-        res["cycle100"] = median_us(cycle, 2, reps=3)
+        res["cycle1000"] = median_us(cycle, 1, reps=3) / 1000
         for a in many:
             r.send("z0,%x,1" % a)
 
@@ -100,6 +101,11 @@ def measure(qemu, elf, vcpus):
 def main():
     args = sys.argv[1:]
     vcpus = [1, 8, 32]
+    tsv = None
+    if "--tsv" in args:
+        i = args.index("--tsv")
+        tsv = args[i + 1]
+        del args[i:i + 2]
     if "--vcpus" in args:
         i = args.index("--vcpus")
         vcpus = [int(v) for v in args[i + 1].split(",")]
@@ -115,17 +121,27 @@ def main():
     if usable.returncode:
         print("KVM unusable, nothing measured: " + usable.stdout.strip())
         return
-    keys = ["floor", "Z0+z0", "cycle100", "hit", "step"]
+    keys = ["floor", "Z0+z0", "cycle1000", "hit", "step"]
     results = {}
     for n in vcpus:
         for name, qemu in (("stock", stock), ("patched", patched)):
             results[(name, n)] = measure(qemu, elf, n)
-    print("%-9s %6s %12s %12s %8s" % ("op", "vCPUs", "stock us",
-                                       "patched us", "ratio"))
+    print("%-9s %6s %12s %12s %8s" % ("op", "vCPUs", "stock", "patched",
+                                       "ratio"))
+    print("(microseconds per packet; cycle1000 in milliseconds per cycle)")
     for k in keys:
         for n in vcpus:
             s, p = results[("stock", n)][k], results[("patched", n)][k]
             print("%-9s %6d %12.1f %12.1f %8.2f" % (k, n, s, p, s / p))
+    if tsv:
+        with open(tsv, "w") as f:
+            f.write("vcpus\t" + "\t".join("%s_%s" % (b, k) for k in keys
+                                         for b in ("stock", "patched"))
+                    + "\n")
+            for n in vcpus:
+                f.write("%d\t" % n + "\t".join(
+                    "%.1f" % results[(b, n)][k] for k in keys
+                    for b in ("stock", "patched")) + "\n")
     for name in ("stock", "patched"):
         r1, rn = results[(name, vcpus[0])], results[(name, vcpus[-1])]
         print("%s: Z0 at %d vCPUs = %.2f x Z0 at %d, %.2f x floor; "
