@@ -1,35 +1,48 @@
 #!/usr/bin/python3
-"""How many KVM_SET_GUEST_DEBUG round trips to vCPU threads do gdb's
-breakpoint changes cost?  Boots the x86 test guest with 4 vCPUs under KVM,
-inserts and removes software breakpoints over RSP, and counts, from the
-kvm_update_guest_debug trace point, the updates applied to a vCPU and the
-ones skipped because nothing KVM sees changed.
-  guest_debug_updates.py QEMU GUEST_BIN
+"""How many KVM_SET_GUEST_DEBUG updates do gdb's breakpoint changes cost
+the vCPUs?  Boots the x86 test guest with 4 vCPUs under KVM and counts,
+from the kvm_update_guest_debug trace point, the guest-debug updates each
+vCPU applied (or skipped, because nothing KVM sees changed):
+
+- while the VM is stopped, Z0/z0/Z1/z1 packets touch no vCPU at all;
+- at the next resume each vCPU applies the new state at most once;
+- gdb's stop cycle (remove every breakpoint, insert them all again)
+  leaves the state as it was: the resume after it applies nothing.
+The hardware breakpoint must still stop the guest each time, so state
+that never reached the vCPUs fails the test.
+  guest_debug_updates.py QEMU GUEST_BIN   (GUEST_BIN's .elf beside it)
 Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
 
 import os
-import re
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rsp import RSP, free_port  # noqa: E402
 
 VCPUS = 4
-# Code addresses of the payload (after it is copied to 1 MiB) are not
-# needed: breakpoints on any addresses exercise the bookkeeping.
-ADDRS = [0x100100 + 0x10 * i for i in range(8)]
+ADDRS = [0x300000 + 0x10 * i for i in range(8)]
+
+
+def symbols(elf):
+    out = subprocess.run(["nm", elf], capture_output=True, text=True,
+                         check=True).stdout
+    return {f[2]: int(f[0], 16) for f in
+            (line.split() for line in out.splitlines()) if len(f) == 3}
 
 
 def main():
     qemu, bios = sys.argv[1:3]
+    sym = symbols(os.path.splitext(bios)[0] + ".elf")
     here = os.path.dirname(os.path.abspath(__file__))
     usable = subprocess.run([os.path.join(here, "..", "gdb", "kvm-usable.sh"),
                              qemu], capture_output=True, text=True)
     if usable.returncode:
         print("SKIP: KVM unusable: " + usable.stdout.strip())
         sys.exit(77)
+    fail = []
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "trace.log")
         port = free_port()
@@ -44,54 +57,65 @@ def main():
             r = RSP(port)
             r.send("qSupported")
 
-            def applied_by(packet):
-                before = open(log).read().count("applied 1")
-                skipped_before = open(log).read().count("applied 0")
-                if r.send(packet) != "OK":
-                    raise SystemExit("FAIL: %s was refused" % packet)
+            def counts():
                 text = open(log).read()
-                return (text.count("applied 1") - before,
-                        text.count("applied 0") - skipped_before)
+                return text.count("applied 1"), text.count("applied 0")
 
-            rows = []
-            for a in ADDRS:
-                rows.append(("Z0,%x,1" % a,) + applied_by("Z0,%x,1" % a))
-            # The same breakpoint again (use count) touches nothing.
-            rows.append(("Z0,%x,1 again" % ADDRS[0],)
-                        + applied_by("Z0,%x,1" % ADDRS[0]))
-            rows.append(("z0,%x,1 again" % ADDRS[0],)
-                        + applied_by("z0,%x,1" % ADDRS[0]))
-            for a in reversed(ADDRS):
-                rows.append(("z0,%x,1" % a,) + applied_by("z0,%x,1" % a))
+            def ok(packet):
+                if r.send(packet) != "OK":
+                    fail.append("%s was refused" % packet)
+
+            def phase(name, packets):
+                a0, s0 = counts()
+                for p in packets:
+                    ok(p)
+                a1, s1 = counts()
+                print("%-34s %2d packets: vCPU updates applied %d, "
+                      "skipped %d" % (name, len(packets), a1 - a0, s1 - s0))
+                if a1 - a0 or s1 - s0:
+                    fail.append("%s touched vCPUs while stopped" % name)
+
+            def resume(name, expect_applied):
+                a0, s0 = counts()
+                reply = r.send("c")
+                time.sleep(0.3)
+                pc = int.from_bytes(bytes.fromhex(r.send("p10")), "little")
+                a1, s1 = counts()
+                print("%-34s resume: vCPU updates applied %d, skipped %d; "
+                      "stopped at %#x" % (name, a1 - a0, s1 - s0, pc))
+                if not reply.startswith("T05") or pc != sym["tick"]:
+                    fail.append("%s: no stop at the hardware breakpoint"
+                                % name)
+                if a1 - a0 + s1 - s0 > VCPUS:
+                    fail.append("%s: more than one update per vCPU" % name)
+                if expect_applied is None and not a1 - a0:
+                    fail.append("%s: the new state reached no vCPU" % name)
+                if expect_applied is not None and a1 - a0 != expect_applied:
+                    fail.append("%s: %d vCPU updates applied, expected %d"
+                                % (name, a1 - a0, expect_applied))
+
+            # Run to the payload, so that the loop runs from RAM.
+            ok("Z1,%x,1" % sym["start64"])
+            r.send("c")
+            ok("z1,%x,1" % sym["start64"])
+
+            inserts = ["Z0,%x,1" % a for a in ADDRS] + \
+                      ["Z1,%x,1" % sym["tick"]]
+            removes = ["z0,%x,1" % a for a in ADDRS] + \
+                      ["z1,%x,1" % sym["tick"]]
+            phase("insert 8 Z0 and a Z1", inserts)
+            phase("Z0 and z0 of an inserted one",
+                  ["Z0,%x,1" % ADDRS[0], "z0,%x,1" % ADDRS[0]])
+            resume("after the inserts", None)
+            resume("nothing changed", 0)
+            phase("gdb's stop cycle", removes + inserts)
+            resume("after the stop cycle", 0)
             r.close()
         finally:
             q.kill()
             q.wait()
-
-    fail = False
-    for i, (pkt, applied, skipped) in enumerate(rows):
-        print("%-22s vCPU updates applied %d, skipped %d"
-              % (pkt, applied, skipped))
-        if applied + skipped not in (0, VCPUS):
-            fail = True
-    inserts = rows[:len(ADDRS)]
-    # The first four breakpoints also take a debug-register slot each
-    # (x86 backs software breakpoints with free slots): every vCPU
-    # changes.  Further ones change nothing KVM sees.
-    for pkt, applied, _ in inserts[:4]:
-        if applied != VCPUS:
-            print("FAIL: %s should update all %d vCPUs" % (pkt, VCPUS))
-            fail = True
-    for pkt, applied, _ in inserts[4:] + rows[len(ADDRS):len(ADDRS) + 2]:
-        if applied:
-            print("FAIL: %s changed nothing KVM sees but cost %d vCPU "
-                  "round trips" % (pkt, applied))
-            fail = True
-    total = sum(x[1] for x in rows)
-    naive = VCPUS * len(rows)
-    print("total: %d vCPU round trips for %d breakpoint packets "
-          "(%d without skipping, ratio %.2f)"
-          % (total, len(rows), naive, total / naive))
+    for f in fail:
+        print("FAIL: " + f)
     if fail:
         sys.exit(1)
     print("PASS")
