@@ -44,9 +44,8 @@ void kvm_debug_points_set_capacity(KVMDebugPoints *p,
                                    const KVMDebugCapacity *cap)
 {
     assert(!p->hw->len);
-    assert(cap->total_slots <= KVM_DEBUG_MAX_SLOTS);
+    assert(cap->total_slots <= KVM_DEBUG_MAX_SLOTS && cap->split);
     p->cap = *cap;
-    p->has_cap = true;
 }
 
 struct kvm_sw_breakpoint *kvm_debug_sw_find(KVMDebugPoints *p, vaddr pc)
@@ -83,17 +82,17 @@ static bool is_watch(int type)
  * check them against the capacity.  Returns 0 and fills p->slots, or a
  * negative errno with p->slots untouched.
  */
-static int relayout(KVMDebugPoints *p, GArray *points)
+static int relayout(KVMDebugPoints *p)
 {
     KVMDebugSlot slots[KVM_DEBUG_MAX_SLOTS];
     int n = 0, insn = 0, data = 0;
     guint i;
 
-    if (!p->has_cap || !p->cap.split) {
+    if (!p->cap.split) {
         return -ENOSYS;
     }
-    for (i = 0; i < points->len; i++) {
-        KVMDebugPoint *pt = &g_array_index(points, KVMDebugPoint, i);
+    for (i = 0; i < p->hw->len; i++) {
+        KVMDebugPoint *pt = &g_array_index(p->hw, KVMDebugPoint, i);
         int k, got;
 
         got = p->cap.split(pt->type, pt->addr, pt->len, slots + n,
@@ -145,7 +144,7 @@ int kvm_debug_hw_insert(KVMDebugPoints *p, int type, vaddr addr, vaddr len)
         return -EEXIST;
     }
     g_array_append_val(p->hw, pt);
-    err = relayout(p, p->hw);
+    err = relayout(p);
     if (err) {
         g_array_set_size(p->hw, p->hw->len - 1);
     }
@@ -162,7 +161,7 @@ int kvm_debug_hw_remove(KVMDebugPoints *p, int type, vaddr addr, vaddr len)
     }
     g_array_remove_index(p->hw, i);
     /* Fewer points always fit in the slots the same split gave before. */
-    err = relayout(p, p->hw);
+    err = relayout(p);
     assert(!err);
     return 0;
 }

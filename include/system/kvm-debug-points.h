@@ -77,8 +77,7 @@ typedef struct KVMDebugPoint {
 } KVMDebugPoint;
 
 typedef struct KVMDebugPoints {
-    KVMDebugCapacity cap;
-    bool has_cap;
+    KVMDebugCapacity cap;       /* cap.split is NULL until it is set */
     GHashTable *sw;             /* &bp->pc -> struct kvm_sw_breakpoint */
     /* The same breakpoints, newest first. */
     QTAILQ_HEAD(, kvm_sw_breakpoint) sw_list;
