@@ -1,15 +1,27 @@
 #!/bin/bash
 # Configure (once) and build the patched QEMU from build/qemu into
 # build/qemu-build.  Incremental: ninja rebuilds only what changed.
-#   scripts/build.sh [--stock] [ninja targets...]
+#   scripts/build.sh [--stock|--asan] [ninja targets...]
 # --stock builds the unpatched base (tag "base") into build/qemu-stock-build,
 # for side-by-side benchmarks.
+# --asan builds the patched tree with AddressSanitizer and UBSan into
+# build/qemu-asan-build (x86_64 and ppc64 only), for scripts/test-asan.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 src=$WORK
 out=$BUILD
-if [ "${1:-}" = "--stock" ]; then
+targets_list=x86_64-softmmu,ppc64-softmmu,ppc-softmmu
+extra_conf=()
+if [ "${1:-}" = "--asan" ]; then
+    shift
+    out=$ASAN_BUILD
+    targets_list=x86_64-softmmu,ppc64-softmmu
+    # Stop at the first error report, so that no finding goes unnoticed
+    # in a test that otherwise passes.
+    extra_conf=(--enable-asan --enable-ubsan
+                --extra-cflags=-fno-sanitize-recover=undefined)
+elif [ "${1:-}" = "--stock" ]; then
     shift
     src=$TOP/build/qemu-stock
     out=$STOCK_BUILD
@@ -20,7 +32,7 @@ if [ "${1:-}" = "--stock" ]; then
     git -C "$src" fetch -q "$WORK" base
     git -C "$src" checkout -q --detach FETCH_HEAD
 fi
-case "${1:-}" in -*) echo "usage: $0 [--stock] [ninja targets...]" >&2; exit 2 ;; esac
+case "${1:-}" in -*) echo "usage: $0 [--stock|--asan] [ninja targets...]" >&2; exit 2 ;; esac
 [ -d "$src/.git" ] || "$TOP/scripts/prepare.sh"
 
 command -v ccache >/dev/null || die "ccache missing: run scripts/deps.sh"
@@ -28,14 +40,17 @@ if [ ! -f "$out/build.ninja" ]; then
     log "configuring $out"
     mkdir -p "$out"
     (cd "$out" && "$src/configure" \
-        --target-list=x86_64-softmmu,ppc64-softmmu,ppc-softmmu \
+        --target-list="$targets_list" "${extra_conf[@]}" \
         --enable-kvm --python=/usr/bin/python3 --disable-install-blobs \
         --disable-docs --disable-werror >"$out/configure.log" 2>&1) ||
         { tail -30 "$out/configure.log" >&2; die "configure failed ($out/configure.log)"; }
 fi
 targets=("$@")
 if [ ${#targets[@]} = 0 ]; then
-    targets=(qemu-system-x86_64 qemu-system-ppc64 qemu-system-ppc)
+    targets=()
+    for t in ${targets_list//,/ }; do
+        targets+=("qemu-system-${t%-softmmu}")
+    done
     # The series' unit tests and qtests, when this tree has them.
     for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test)): .*/\1/p" \
                "$out/build.ninja"); do

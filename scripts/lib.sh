@@ -13,6 +13,7 @@ BASE_DIR=$CACHE/base/$BASE_PKG-${BASE_UPSTREAM_VERSION}
 WORK=$TOP/build/qemu            # git work tree: base + series
 BUILD=$TOP/build/qemu-build     # QEMU build directory (patched)
 STOCK_BUILD=$TOP/build/qemu-stock-build
+ASAN_BUILD=$TOP/build/qemu-asan-build   # patched, ASan + UBSan
 PATCHES=$TOP/patches
 # Directories at the top of the checkout that mirror new files of the series.
 NEW_FILE_DIRS="accel/kvm target/i386 target/ppc tests/qtest tests/unit docs"

@@ -45,6 +45,7 @@ void kvm_debug_points_set_capacity(KVMDebugPoints *p,
 {
     assert(!p->hw->len);
     assert(cap->total_slots <= KVM_DEBUG_MAX_SLOTS && cap->split);
+    assert(cap->sw_trap_size <= sizeof(cap->sw_trap));
     p->cap = *cap;
 }
 
@@ -70,6 +71,20 @@ void kvm_debug_sw_del(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp)
 unsigned kvm_debug_sw_count(KVMDebugPoints *p)
 {
     return g_hash_table_size(p->sw);
+}
+
+int kvm_debug_sw_check(KVMDebugPoints *p, vaddr pc)
+{
+    if (!p->cap.sw_trap_size) {
+        return -ENOSYS;
+    }
+    if (pc % p->cap.sw_trap_size) {
+        return -EINVAL;
+    }
+    if (kvm_debug_sw_count(p) >= KVM_DEBUG_MAX_SW_BREAKPOINTS) {
+        return -ENOSPC;
+    }
+    return 0;
 }
 
 static bool is_watch(int type)

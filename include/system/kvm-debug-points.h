@@ -54,6 +54,15 @@ typedef struct KVMDebugSlot {
 
 #define KVM_DEBUG_MAX_SLOTS 16
 
+/*
+ * gdb's packets come from a socket: bound what they can make QEMU hold.
+ * A software breakpoint costs about 150 bytes (table, hash and gdbstub's
+ * record of it), so the bound is about 40 MiB, and is far more than gdb
+ * itself handles comfortably ("rbreak ." on a Linux kernel sets some
+ * 60000).
+ */
+#define KVM_DEBUG_MAX_SW_BREAKPOINTS (1u << 18)
+
 typedef struct KVMDebugCapacity {
     int insn_slots;             /* slots that can hold a breakpoint */
     int data_slots;             /* slots that can hold a watchpoint */
@@ -68,6 +77,13 @@ typedef struct KVMDebugCapacity {
      */
     int (*split)(int type, vaddr addr, vaddr len, KVMDebugSlot *slots,
                  int max);
+    /*
+     * The instruction a software breakpoint plants, in memory order, and
+     * its size in bytes; 0 when KVM does not say which instruction exits
+     * to userspace, and software breakpoints cannot be planted.
+     */
+    uint8_t sw_trap[8];
+    uint8_t sw_trap_size;
 } KVMDebugCapacity;
 
 typedef struct KVMDebugPoint {
@@ -99,6 +115,14 @@ void kvm_debug_sw_add(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
 /* Take @bp out of the table; the caller frees it. */
 void kvm_debug_sw_del(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
 unsigned kvm_debug_sw_count(KVMDebugPoints *p);
+/*
+ * Whether a new software breakpoint may be planted at @pc: the target
+ * must have said what it plants, the trap must be aligned to its size,
+ * so that two traps never overlap and none straddles a page, and the
+ * table must hold fewer than KVM_DEBUG_MAX_SW_BREAKPOINTS.  Returns 0,
+ * -ENOSYS, -EINVAL or -ENOSPC.
+ */
+int kvm_debug_sw_check(KVMDebugPoints *p, vaddr pc);
 
 /*
  * gdb's hardware breakpoints and watchpoints.  Insert returns 0, or

@@ -308,6 +308,72 @@ static void test_x86_encode(void)
     kvm_debug_points_destroy(&p);
 }
 
+/* The table keeps the trap the target plants: int3 on x86. */
+static void test_x86_trap(void)
+{
+    KVMDebugPoints p;
+
+    x86_table(&p);
+    g_assert_cmpint(p.cap.sw_trap_size, ==, 1);
+    g_assert_cmphex(p.cap.sw_trap[0], ==, 0xcc);
+    kvm_debug_points_destroy(&p);
+}
+
+/*
+ * A software breakpoint is refused where its trap is unknown or would
+ * not be aligned to its size (traps never overlap or straddle pages).
+ */
+static void test_sw_check(void)
+{
+    KVMDebugCapacity cap;
+    KVMDebugPoints p;
+
+    x86_table(&p);
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x1001), ==, 0);
+    g_assert_cmpint(kvm_debug_sw_check(&p, UINT64_MAX), ==, 0);
+    kvm_debug_points_destroy(&p);
+
+    /* A 4-byte trap, as ppc's KVM reports one */
+    kvm_debug_points_init(&p);
+    kvm_x86_debug_capacity(&cap);
+    cap.sw_trap_size = 4;
+    kvm_debug_points_set_capacity(&p, &cap);
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x1000), ==, 0);
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x1002), ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_sw_check(&p, UINT64_MAX), ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_sw_check(&p, UINT64_MAX - 3), ==, 0);
+    kvm_debug_points_destroy(&p);
+
+    /* KVM did not say what traps to userspace */
+    kvm_debug_points_init(&p);
+    cap.sw_trap_size = 0;
+    kvm_debug_points_set_capacity(&p, &cap);
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x1000), ==, -ENOSYS);
+    kvm_debug_points_destroy(&p);
+}
+
+/* gdb cannot make the table grow without bound. */
+static void test_sw_bound(void)
+{
+    struct kvm_sw_breakpoint *bp;
+    KVMDebugPoints p;
+    unsigned i;
+
+    x86_table(&p);
+    for (i = 0; i < KVM_DEBUG_MAX_SW_BREAKPOINTS; i++) {
+        g_assert_cmpint(kvm_debug_sw_check(&p, 0x100000 + i), ==, 0);
+        sw_insert(&p, 0x100000 + i);
+    }
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x10), ==, -ENOSPC);
+    g_assert_cmpuint(kvm_debug_sw_count(&p), ==, KVM_DEBUG_MAX_SW_BREAKPOINTS);
+
+    bp = kvm_debug_sw_find(&p, 0x100000);
+    kvm_debug_sw_del(&p, bp);
+    g_free(bp);
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x10), ==, 0);
+    kvm_debug_points_destroy(&p);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -321,5 +387,8 @@ int main(int argc, char **argv)
                     test_backing_oldest_first);
     g_test_add_func("/kvm-debug-points/query", test_query);
     g_test_add_func("/kvm-debug-points/x86-encode", test_x86_encode);
+    g_test_add_func("/kvm-debug-points/x86-trap", test_x86_trap);
+    g_test_add_func("/kvm-debug-points/sw-check", test_sw_check);
+    g_test_add_func("/kvm-debug-points/sw-bound", test_sw_bound);
     return g_test_run();
 }

@@ -145,6 +145,8 @@ void kvm_x86_debug_capacity(KVMDebugCapacity *cap)
         .total_slots = X86_DEBUG_SLOTS,
         .back_sw_breakpoints = true,
         .split = kvm_x86_debug_split,
+        .sw_trap = { 0xcc },            /* int3 */
+        .sw_trap_size = 1,
     };
 }
 
