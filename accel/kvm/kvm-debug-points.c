@@ -155,6 +155,11 @@ int kvm_debug_hw_insert(KVMDebugPoints *p, int type, vaddr addr, vaddr len)
     KVMDebugPoint pt = { .type = type, .addr = addr, .len = len };
     int err;
 
+    /* Whatever the target, a watched range is not empty and does not wrap. */
+    if ((type == GDB_WATCHPOINT_WRITE || type == GDB_WATCHPOINT_READ ||
+         type == GDB_WATCHPOINT_ACCESS) && (!len || addr + len - 1 < addr)) {
+        return -EINVAL;
+    }
     if (find_point(p, type, addr, len) >= 0) {
         return -EEXIST;
     }

@@ -126,9 +126,10 @@ int kvm_debug_sw_check(KVMDebugPoints *p, vaddr pc);
 
 /*
  * gdb's hardware breakpoints and watchpoints.  Insert returns 0, or
- * -EEXIST for a point already inserted, or what the target's split
- * returned, or -ENOSPC when the slots it needs are not free; nothing
- * changes on error.  Remove returns 0 or -ENOENT.
+ * -EINVAL for a watchpoint on an empty or wrapping range, -EEXIST for a
+ * point already inserted, or what the target's split returned, or
+ * -ENOSPC when the slots it needs are not free; nothing changes on
+ * error.  Remove returns 0 or -ENOENT.
  */
 int kvm_debug_hw_insert(KVMDebugPoints *p, int type, vaddr addr, vaddr len);
 int kvm_debug_hw_remove(KVMDebugPoints *p, int type, vaddr addr, vaddr len);

@@ -276,6 +276,17 @@ static void test_ppc_booke_slots(void)
                     ==, 0);
     g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0xa00, 8),
                     ==, -ENOSPC);
+    kvm_debug_hw_remove(&p, GDB_WATCHPOINT_ACCESS, 0x900, 8);
+    /* Empty and wrapping ranges are refused with a DAC free */
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0xa00, 0),
+                    ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_READ, -4ull, 8),
+                    ==, -EINVAL);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_READ, -4ull, 4),
+                    ==, 0);
+    kvm_debug_hw_remove(&p, GDB_WATCHPOINT_READ, -4ull, 4);
+    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x900, 8),
+                    ==, 0);
 
     nb = kvm_debug_layout(&p, s);
     g_assert_cmpint(nb, ==, 4);
