@@ -1,0 +1,132 @@
+"""The x86 test guest under QEMU, driven over RSP and QMP, for the
+project's RSP tests: start it stopped (-S), reach its 64-bit payload,
+read guest-physical memory through QMP (pmemsave: the raw bytes, traps
+and all, independent of the gdbstub's view)."""
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+from rsp import RSP, free_port
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def kvm_unusable(qemu):
+    """None when KVM is usable, else the reason."""
+    r = subprocess.run([os.path.join(HERE, "..", "gdb", "kvm-usable.sh"),
+                        qemu], capture_output=True, text=True)
+    return r.stdout.strip() or "KVM unusable" if r.returncode else None
+
+
+def symbols(elf):
+    out = subprocess.run(["nm", elf], capture_output=True, text=True,
+                         check=True).stdout
+    return {f[2]: int(f[0], 16) for f in
+            (line.split() for line in out.splitlines()) if len(f) == 3}
+
+
+class QMP:
+    def __init__(self, path):
+        for _ in range(100):
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("QMP socket %s did not answer" % path)
+        self.sock.settimeout(60)
+        self.buf = b""
+        self._read()                    # greeting
+        self.cmd("qmp_capabilities")
+
+    def _read(self):
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("QMP closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def cmd(self, name, **args):
+        self.sock.sendall(json.dumps({"execute": name,
+                                      "arguments": args}).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "return" in r:
+                return r["return"]
+            if "error" in r:
+                raise RuntimeError("QMP %s: %s" % (name, r["error"]))
+
+
+class Guest:
+    """QEMU running the x86 test guest, with gdb and QMP sockets."""
+
+    def __init__(self, qemu, bios, accel, smp=1, gdb=True, stopped=True):
+        self.sym = symbols(os.path.splitext(bios)[0] + ".elf")
+        self.tmp = tempfile.TemporaryDirectory()
+        qmp_path = os.path.join(self.tmp.name, "qmp")
+        self.port = free_port()
+        args = [qemu, "-M", "pc", "-nodefaults", "-global",
+                "apic-common.vapic=false", "-m", "64", "-smp", str(smp),
+                "-bios", bios, "-accel", accel, "-display", "none",
+                "-monitor", "none", "-qmp", "unix:%s,server=on,wait=off"
+                % qmp_path]
+        if accel == "tcg":
+            args += ["-cpu", "qemu64"]
+        if gdb:
+            args += ["-gdb", "tcp:127.0.0.1:%d" % self.port]
+        if stopped:
+            args.append("-S")
+        self.proc = subprocess.Popen(args, stderr=subprocess.PIPE)
+        self.qmp = QMP(qmp_path)
+        self.rsp = RSP(self.port) if gdb else None
+
+    def pid(self):
+        return self.proc.pid
+
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def phys(self, addr, size):
+        """Guest-physical memory, read by QEMU itself (QMP pmemsave)."""
+        path = os.path.join(self.tmp.name, "mem")
+        self.qmp.cmd("pmemsave", val=addr, size=size, filename=path)
+        with open(path, "rb") as f:
+            return f.read()
+
+    def status(self):
+        return self.qmp.cmd("query-status")["status"]
+
+    def run_to_payload(self):
+        """From reset to start64 (long mode, identity-mapped RAM)."""
+        r = self.rsp
+        assert r.send("Z1,%x,1" % self.sym["start64"]) == "OK"
+        stop = r.send("c")
+        assert stop.startswith("T05"), stop
+        assert r.send("z1,%x,1" % self.sym["start64"]) == "OK"
+
+    def pc(self):
+        return int.from_bytes(bytes.fromhex(self.rsp.send("p10")), "little")
+
+    def reconnect(self):
+        self.rsp = RSP(self.port)
+
+    def close(self):
+        if self.rsp:
+            self.rsp.close()
+        self.proc.kill()
+        self.proc.wait()
+        err = self.proc.stderr.read().decode(errors="replace")
+        self.tmp.cleanup()
+        return err
