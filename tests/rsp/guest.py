@@ -68,7 +68,8 @@ class QMP:
 class Guest:
     """QEMU running the x86 test guest, with gdb and QMP sockets."""
 
-    def __init__(self, qemu, bios, accel, smp=1, gdb=True, stopped=True):
+    def __init__(self, qemu, bios, accel, smp=1, gdb=True, stopped=True,
+                 serial=None):
         self.sym = symbols(os.path.splitext(bios)[0] + ".elf")
         self.tmp = tempfile.TemporaryDirectory()
         qmp_path = os.path.join(self.tmp.name, "qmp")
@@ -80,6 +81,8 @@ class Guest:
                 % qmp_path]
         if accel == "tcg":
             args += ["-cpu", "qemu64"]
+        if serial:
+            args += ["-serial", "file:" + serial]
         if gdb:
             args += ["-gdb", "tcp:127.0.0.1:%d" % self.port]
         if stopped:
