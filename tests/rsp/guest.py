@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -20,6 +21,30 @@ def kvm_unusable(qemu):
     r = subprocess.run([os.path.join(HERE, "..", "gdb", "kvm-usable.sh"),
                         qemu], capture_output=True, text=True)
     return r.stdout.strip() or "KVM unusable" if r.returncode else None
+
+
+def skip_unless_usable(qemu, accel):
+    """Exit 77 (skipped), saying why, when @accel is kvm and KVM is not
+    usable here."""
+    if accel == "kvm":
+        why = kvm_unusable(qemu)
+        if why:
+            print("SKIP: KVM unusable: " + why)
+            sys.exit(77)
+
+
+def finish(fail, qemu_stderr="", reproduce=None):
+    """A test's verdict: a sanitizer report in QEMU's stderr fails it too;
+    print each failure (and how to reproduce) and exit 1, or PASS."""
+    if "runtime error" in qemu_stderr or "Sanitizer" in qemu_stderr:
+        fail.append("sanitizer report: " + qemu_stderr[-2000:])
+    for f in fail:
+        print("FAIL: " + f)
+    if fail:
+        if reproduce:
+            print("reproduce: " + reproduce)
+        sys.exit(1)
+    print("PASS")
 
 
 def symbols(elf):

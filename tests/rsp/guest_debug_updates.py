@@ -24,27 +24,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rsp import RSP, free_port  # noqa: E402
+from guest import finish, skip_unless_usable, symbols  # noqa: E402
 
 VCPUS = 4
 ADDRS = [0x300000 + 0x10 * i for i in range(8)]
 
 
-def symbols(elf):
-    out = subprocess.run(["nm", elf], capture_output=True, text=True,
-                         check=True).stdout
-    return {f[2]: int(f[0], 16) for f in
-            (line.split() for line in out.splitlines()) if len(f) == 3}
-
-
 def main():
     qemu, bios = sys.argv[1:3]
     sym = symbols(os.path.splitext(bios)[0] + ".elf")
-    here = os.path.dirname(os.path.abspath(__file__))
-    usable = subprocess.run([os.path.join(here, "..", "gdb", "kvm-usable.sh"),
-                             qemu], capture_output=True, text=True)
-    if usable.returncode:
-        print("SKIP: KVM unusable: " + usable.stdout.strip())
-        sys.exit(77)
+    skip_unless_usable(qemu, "kvm")
     fail = []
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "trace.log")
@@ -130,11 +119,7 @@ def main():
         finally:
             q.kill()
             q.wait()
-    for f in fail:
-        print("FAIL: " + f)
-    if fail:
-        sys.exit(1)
-    print("PASS")
+    finish(fail)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import Guest, kvm_unusable  # noqa: E402
+from guest import Guest, finish, skip_unless_usable  # noqa: E402
 
 SCRATCH = 0x300000      # RAM the guest never touches
 MANY = 100000
@@ -114,11 +114,7 @@ def differing(a, b):
 
 def main():
     qemu, bios, accel = sys.argv[1:4]
-    if accel == "kvm":
-        why = kvm_unusable(qemu)
-        if why:
-            print("SKIP: KVM unusable: " + why)
-            sys.exit(77)
+    skip_unless_usable(qemu, accel)
     fail = []
     g = Guest(qemu, bios, accel)
     try:
@@ -187,13 +183,7 @@ def main():
         print("%d packets sent" % packets)
     finally:
         err = g.close()
-    if "runtime error" in err or "Sanitizer" in err:
-        fail.append("sanitizer report: " + err[-2000:])
-    for f in fail:
-        print("FAIL: " + f)
-    if fail:
-        sys.exit(1)
-    print("PASS")
+    finish(fail, err)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import Guest, kvm_unusable  # noqa: E402
+from guest import Guest, finish, skip_unless_usable  # noqa: E402
 
 SCRATCH, SCRATCH_LEN = 0x300000, 0x1000
 CONTINUE_WAIT = 0.25
 TRACE = os.environ.get("MODEL_TRACE")
-TRACE_SERIAL = None
 
 
 def insn_starts(elf, end):
@@ -221,8 +220,6 @@ class Runner:
         pc = self.g.pc()
         if TRACE:
             print("op %d: %s -> %r at %#x" % (self.ops, packet, reply, pc))
-            if TRACE_SERIAL and "BAD" in open(TRACE_SERIAL).read():
-                print("op %d: the guest reported BAD" % self.ops)
         if kind == "T05":
             watch = stop_info(reply)
             if packet == "s" and watch is None:
@@ -356,18 +353,12 @@ def main():
     qemu, bios, accel = sys.argv[1:4]
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     nops = int(sys.argv[5]) if len(sys.argv) > 5 else 3000
-    if accel == "kvm":
-        why = kvm_unusable(qemu)
-        if why:
-            print("SKIP: KVM unusable: " + why)
-            sys.exit(77)
+    skip_unless_usable(qemu, accel)
     fail = []
     reference = reference_run(qemu, bios, accel)
     serial = os.path.join(os.environ.get("TMPDIR", "/tmp"),
                           "model-serial-%d.txt" % os.getpid())
     g = Guest(qemu, bios, accel, smp=2, serial=serial)
-    global TRACE_SERIAL
-    TRACE_SERIAL = serial
     t0 = time.time()
     total_diff = 0
     try:
@@ -405,15 +396,7 @@ def main():
             fail.append("the guest reported: " + line)
         elif "BAD" in line:
             print("open finding, not checked: the guest reported: " + line)
-    if "runtime error" in err or "Sanitizer" in err:
-        fail.append("sanitizer report: " + err[-2000:])
-    for f in fail:
-        print("FAIL: " + f)
-    if fail:
-        print("reproduce: model.py QEMU GUEST_BIN %s %d %d"
-              % (accel, seed, nops))
-        sys.exit(1)
-    print("PASS")
+    finish(fail, err, "model.py QEMU GUEST_BIN %s %d %d" % (accel, seed, nops))
 
 
 if __name__ == "__main__":
