@@ -17,6 +17,8 @@ plot rsp using 1:4 with linespoints lc 1 dt 2 title "Z0+z0 stock", \
      rsp using 1:9 with linespoints lc 2 title "hit patched", \
      rsp using 1:10 with linespoints lc 3 dt 2 title "step stock", \
      rsp using 1:11 with linespoints lc 3 title "step patched", \
+     rsp using 1:12 with linespoints lc 4 dt 2 title "stop+cont (QMP) stock", \
+     rsp using 1:13 with linespoints lc 4 title "stop+cont (QMP) patched", \
      rsp using 1:3 with linespoints lc 0 title "floor (m) patched"
 set logscale xy 10
 set title "Software-breakpoint lookup against N (callgrind)"

@@ -11,6 +11,9 @@ For 1, 8 and 32 vCPUs it times over RSP:
             breakpoints: remove all, insert all (ms per cycle)
   hit       a hardware-breakpoint hit round trip ('c' until the stop)
   step      a single step round trip ('s')
+  stopcont  with gdb detached, a QMP 'stop' + 'cont' pair: the generic
+            all-stop pause and resume of every vCPU that a hit or a step
+            also pays, with no debugger involved
 and prints microseconds per operation and the stock/patched ratio.
 Wall-clock figures on a shared machine are noisy: each is the median of
 several repetitions.  A benchmark, not a test: it asserts nothing.
@@ -21,11 +24,13 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "rsp"))
 from rsp import RSP, free_port  # noqa: E402
+from guest import QMP  # noqa: E402
 
 
 def symbols(elf):
@@ -48,11 +53,14 @@ def median_us(fn, n, reps=5):
 def measure(qemu, elf, vcpus):
     sym = symbols(elf)
     port = free_port()
+    tmp = tempfile.TemporaryDirectory()
+    qmp_path = os.path.join(tmp.name, "qmp")
     q = subprocess.Popen(
         [qemu, "-M", "pc", "-nodefaults", "-global",
          "apic-common.vapic=false", "-m", "64", "-smp", str(vcpus),
          "-bios", elf[:-4] + ".bin", "-accel", "kvm", "-display", "none",
-         "-monitor", "none", "-gdb", "tcp:127.0.0.1:%d" % port, "-S"],
+         "-monitor", "none", "-gdb", "tcp:127.0.0.1:%d" % port,
+         "-qmp", "unix:%s,server=on,wait=off" % qmp_path, "-S"],
         stderr=subprocess.DEVNULL)
     try:
         r = RSP(port)
@@ -91,11 +99,19 @@ def measure(qemu, elf, vcpus):
         res["hit"] = median_us(lambda: r.send("c"), 20, reps=3)
         r.send("z1,%x,1" % sym["tick"])
         res["step"] = median_us(lambda: r.send("s"), 50, reps=3)
+        r.send("D")
         r.close()
+        qmp = QMP(qmp_path)
+
+        def stopcont():
+            qmp.cmd("stop")
+            qmp.cmd("cont")
+        res["stopcont"] = median_us(stopcont, 50, reps=3)
         return res
     finally:
         q.kill()
         q.wait()
+        tmp.cleanup()
 
 
 def main():
@@ -121,7 +137,7 @@ def main():
     if usable.returncode:
         print("KVM unusable, nothing measured: " + usable.stdout.strip())
         return
-    keys = ["floor", "Z0+z0", "cycle1000", "hit", "step"]
+    keys = ["floor", "Z0+z0", "cycle1000", "hit", "step", "stopcont"]
     results = {}
     for n in vcpus:
         for name, qemu in (("stock", stock), ("patched", patched)):
@@ -145,10 +161,12 @@ def main():
     for name in ("stock", "patched"):
         r1, rn = results[(name, vcpus[0])], results[(name, vcpus[-1])]
         print("%s: Z0 at %d vCPUs = %.2f x Z0 at %d, %.2f x floor; "
-              "hit %.2f x, step %.2f x their %d-vCPU cost"
+              "hit %.2f x, step %.2f x, stop+cont %.2f x their %d-vCPU "
+              "cost"
               % (name, vcpus[-1], rn["Z0+z0"] / r1["Z0+z0"], vcpus[0],
                  rn["Z0+z0"] / rn["floor"], rn["hit"] / r1["hit"],
-                 rn["step"] / r1["step"], vcpus[0]))
+                 rn["step"] / r1["step"], rn["stopcont"] / r1["stopcont"],
+                 vcpus[0]))
 
 
 if __name__ == "__main__":
