@@ -30,14 +30,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "rsp"))
 from rsp import RSP, free_port  # noqa: E402
-from guest import QMP  # noqa: E402
-
-
-def symbols(elf):
-    out = subprocess.run(["nm", elf], capture_output=True, text=True,
-                         check=True).stdout
-    return {f[2]: int(f[0], 16) for f in
-            (line.split() for line in out.splitlines()) if len(f) == 3}
+from guest import QMP, symbols  # noqa: E402
 
 
 def median_us(fn, n, reps=5):
