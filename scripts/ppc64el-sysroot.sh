@@ -76,10 +76,16 @@ EOT
 
 papt() { APT_CONFIG=$PPC/apt/apt.conf "$@"; }
 
-# Download the named packages (name or name=version) into $1.
+# Download the named packages (name or name/suite) into $1.  Lists older
+# than the archive name versions it no longer has: refresh them once.
 download() {
     local dir=$1; shift
     mkdir -p "$dir"
+    (cd "$dir" && papt apt-get download -q "$@" >>"$PPC/download.log" 2>&1) &&
+        return 0
+    log "download failed, refreshing the private package lists"
+    rm -f "$PPC/apt/lists.stamp"
+    apt_setup
     (cd "$dir" && papt apt-get download -q "$@" >>"$PPC/download.log" 2>&1) ||
         { tail -20 "$PPC/download.log" >&2; die "apt-get download failed: $*"; }
 }
