@@ -51,8 +51,10 @@ if [ ${#targets[@]} = 0 ]; then
     for t in ${targets_list//,/ }; do
         targets+=("qemu-system-${t%-softmmu}")
     done
-    # The series' unit tests and qtests, when this tree has them.
-    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test)): .*/\1/p" \
+    # The series' unit tests and qtests, when this tree has them (after
+    # meson regenerated build.ninja for a changed meson.build).
+    ninja -C "$out" build.ninja >/dev/null
+    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test|qtest\/x86-svm-intercept-test)): .*/\1/p" \
                "$out/build.ninja"); do
         targets+=("$t")
     done

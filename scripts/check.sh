@@ -1,8 +1,9 @@
 #!/bin/bash
 # The series checks.  Each prints one line and exits 0 (pass) or 1 (fail).
 #   scripts/check.sh checkpatch PATCH   QEMU's checkpatch.pl on one patch
-#   scripts/check.sh roundtrip          patches/ is exactly what the work
-#                                       tree exports (git am + format-patch)
+#   scripts/check.sh roundtrip          each series' directory is exactly
+#                                       what the work tree exports
+#                                       (git am + format-patch)
 #   scripts/check.sh new-files          top-level copies match the series
 #   scripts/check.sh bisect             every prefix of the series builds
 #                                       the objects it touches, and the ppc
@@ -29,38 +30,44 @@ check_checkpatch() {
 }
 
 check_roundtrip() {
-    local tmp rc=0
+    local tmp rc=0 total=0 name dir b f n_out n_in
     tmp=$(mktemp -d)
-    # prepare.sh has applied patches/ with git am onto base as branch
-    # "applied"; export that and compare byte for byte.
-    git -C "$WORK" rev-parse -q --verify applied >/dev/null ||
-        die "no branch applied: run scripts/prepare.sh"
-    if [ "$(git -C "$WORK" rev-parse applied^{tree})" != \
-         "$(git -C "$WORK" rev-parse fork^{tree})" ]; then
-        echo "roundtrip: FAILED: branch fork differs from patches/ (run scripts/export.sh)"
-        rm -rf "$tmp"
-        return 1
-    fi
-    "$TOP/scripts/export.sh" --out "$tmp" >/dev/null
-    for f in "$tmp"/*.patch; do
-        if ! cmp -s "$f" "$PATCHES/$(basename "$f")"; then
-            echo "roundtrip: $(basename "$f") differs from the export" >&2
+    # prepare.sh has applied every series with git am onto base, the end
+    # of each as branch applied-NAME; each series' branch must carry the
+    # same tree, and its export must be its directory byte for byte.
+    for name in "${SERIES_ORDER[@]}"; do
+        dir=$(series_dir "$name")
+        b=$(series_branch "$name")
+        git -C "$WORK" rev-parse -q --verify "applied-$name" >/dev/null ||
+            die "no branch applied-$name: run scripts/prepare.sh"
+        if [ "$(git -C "$WORK" rev-parse "applied-$name^{tree}")" != \
+             "$(git -C "$WORK" rev-parse "$b^{tree}")" ]; then
+            echo "roundtrip: branch $b differs from series $name (run scripts/export.sh)" >&2
+            rc=1
+            continue
+        fi
+        "$TOP/scripts/export.sh" --series "$name" --out "$tmp/$name" >/dev/null
+        for f in "$tmp/$name"/*.patch; do
+            if ! cmp -s "$f" "$dir/$(basename "$f")"; then
+                echo "roundtrip: $name: $(basename "$f") differs from the export" >&2
+                rc=1
+            fi
+        done
+        n_out=$(find "$tmp/$name" -name '*.patch' | wc -l)
+        n_in=$(find "$dir" -maxdepth 1 -name '*.patch' | wc -l)
+        [ "$n_out" = "$n_in" ] ||
+            { echo "roundtrip: $name: $n_in patches stored, export gives $n_out" >&2; rc=1; }
+        # The series file names every patch but the cover letter, in order.
+        if ! diff <(cd "$dir" && ls -1 ./*.patch | sed 's|^\./||' |
+                    grep -v -- '-cover-letter.patch$') "$dir/series" >&2; then
+            echo "roundtrip: $name: its series file does not list the patches in order" >&2
             rc=1
         fi
+        total=$((total + n_in))
     done
-    local n_out n_in
-    n_out=$(find "$tmp" -name '*.patch' | wc -l)
-    n_in=$(find "$PATCHES" -maxdepth 1 -name '*.patch' | wc -l)
-    [ "$n_out" = "$n_in" ] || { echo "roundtrip: $n_in patches in patches/, export gives $n_out" >&2; rc=1; }
-    # The series file names every patch but the cover letter, in order.
-    if ! diff <(cd "$PATCHES" && ls -1 ./*.patch | sed 's|^\./||' |
-                grep -v -- '-cover-letter.patch$') "$PATCHES/series" >&2; then
-        echo "roundtrip: patches/series does not list the patches in order" >&2
-        rc=1
-    fi
     rm -rf "$tmp"
     if [ $rc = 0 ]; then
-        echo "roundtrip: git am + format-patch reproduce all $n_in mails"
+        echo "roundtrip: git am + format-patch reproduce all $total mails of ${#SERIES_ORDER[@]} series"
     else
         echo "roundtrip: FAILED"
     fi

@@ -1,44 +1,58 @@
 #!/bin/bash
-# Export the series from the work tree (branch fork of build/qemu) back
-# into patches/ as git format-patch mails with a cover letter, write
-# patches/series, and copy every file the series adds to the top of the
-# checkout, where it is kept as readable source.
-#   scripts/export.sh [--version N] [--out DIR]
-# --out writes the mails to DIR only (no series file, no top-level copies):
-# the checks use it to prove patches/ is what the work tree exports.
+# Export each series from the work tree (its branch of build/qemu, see
+# SERIES_ORDER in scripts/lib.sh) back into its directory as git
+# format-patch mails (with a cover letter when it has more than one
+# patch), write its series file, and copy every file the series add to
+# the top of the checkout, where it is kept as readable source.
+#   scripts/export.sh [--series NAME] [--version N] [--out DIR]
+# --out writes the mails of one series (default kvm-debug) to DIR only (no
+# series file, no top-level copies): the checks use it to prove patches/
+# is what the work tree exports.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 [--version N] [--out DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 [--series NAME] [--version N] [--out DIR]" >&2; exit 2; }
 version=
 out=
+only=
 while [ $# -gt 0 ]; do
     case "$1" in
+        --series) [ $# -ge 2 ] || usage; only=$2; shift 2 ;;
         --version) [ $# -ge 2 ] || usage; version=$2; shift 2 ;;
         --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
         *) usage ;;
     esac
 done
+[ -z "$out" ] || [ -n "$only" ] || only=kvm-debug
+[ -z "$only" ] || series_start "$only" >/dev/null || die "no series $only"
 
 [ -d "$WORK/.git" ] || die "no work tree: run scripts/prepare.sh"
 g() { git -C "$WORK" "${GIT_ID[@]}" "$@"; }
 [ -z "$(g status --porcelain --untracked-files=no)" ] ||
     die "uncommitted changes in $WORK: commit them on branch fork first"
 
-subject=$(head -n 1 "$PATCHES/cover-letter.txt")
-body=$(tail -n +3 "$PATCHES/cover-letter.txt")
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-prefix=(--subject-prefix=PATCH)
-[ -z "$version" ] || prefix=(-v "$version")
-g format-patch -q --no-signature --cover-letter --numbered "${prefix[@]}" \
-    --zero-commit -o "$tmp" base..fork >/dev/null
-
-# Fill the cover letter template with patches/cover-letter.txt.
-cover=$(ls "$tmp"/*0000-cover-letter.patch)
-# Its date is the last patch's, so that exports are reproducible.
-python3 - "$cover" "$subject" "$body" "$(g log -1 --format=%aD fork)" <<'PY'
+# export_one NAME DEST: the mails of one series into DEST.  A series of
+# more than one patch gets a cover letter filled from its
+# cover-letter.txt (subject line, blank line, body).
+export_one() {
+    local name=$1 dest=$2 dir range n cover subject body
+    dir=$(series_dir "$name")
+    range=$(series_start "$name")..$(series_branch "$name")
+    n=$(g rev-list --count "$range")
+    local args=(--no-signature --zero-commit)
+    if [ -n "$version" ]; then args+=(-v "$version"); else args+=(--subject-prefix=PATCH); fi
+    if [ "$n" -gt 1 ]; then
+        [ -f "$dir/cover-letter.txt" ] || die "series $name has no cover-letter.txt"
+        args+=(--numbered --cover-letter)
+    fi
+    mkdir -p "$dest"
+    g format-patch -q "${args[@]}" -o "$dest" "$range" >/dev/null
+    [ "$n" -gt 1 ] || return 0
+    subject=$(head -n 1 "$dir/cover-letter.txt")
+    body=$(tail -n +3 "$dir/cover-letter.txt")
+    cover=$(ls "$dest"/*0000-cover-letter.patch)
+    # Its date is the last patch's, so that exports are reproducible.
+    python3 - "$cover" "$subject" "$body" "$(g log -1 --format=%aD "$(series_branch "$name")")" <<'PY'
 import re, sys
 path, subject, body, date = sys.argv[1:5]
 text = open(path).read()
@@ -47,19 +61,27 @@ text = text.replace("*** SUBJECT HERE ***", subject, 1)
 text = text.replace("*** BLURB HERE ***", body, 1)
 open(path, "w").write(text)
 PY
+}
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 if [ -n "$out" ]; then
-    mkdir -p "$out"
-    cp "$tmp"/*.patch "$out"/
+    export_one "$only" "$out"
     exit 0
 fi
 
-rm -f "$PATCHES"/*.patch
-mkdir -p "$PATCHES"
-cp "$tmp"/*.patch "$PATCHES"/
-(cd "$PATCHES" && ls -1 ./*.patch | sed 's|^\./||' | grep -v -- '-cover-letter.patch$') \
-    > "$PATCHES/series"
+for name in "${SERIES_ORDER[@]}"; do
+    [ -z "$only" ] || [ "$name" = "$only" ] || continue
+    dir=$(series_dir "$name")
+    rm -rf "${tmp:?}/$name"
+    export_one "$name" "$tmp/$name"
+    rm -f "$dir"/*.patch
+    mkdir -p "$dir"
+    cp "$tmp/$name"/*.patch "$dir"/
+    (cd "$dir" && ls -1 ./*.patch | sed 's|^\./||' | grep -v -- '-cover-letter.patch$') \
+        > "$dir/series"
+    log "exported $(wc -l < "$dir/series") patches of series $name to ${dir#"$TOP"/}/"
+done
 
-# Files the series adds, mirrored at the top of the checkout.
+# Files the series add, mirrored at the top of the checkout.
 "$TOP/scripts/new-files.sh" sync
-log "exported $(wc -l < "$PATCHES/series") patches to patches/"

@@ -15,6 +15,22 @@ BUILD=$TOP/build/qemu-build     # QEMU build directory (patched)
 STOCK_BUILD=$TOP/build/qemu-stock-build
 ASAN_BUILD=$TOP/build/qemu-asan-build   # patched, ASan + UBSan
 PATCHES=$TOP/patches
+# The series, in the order they apply onto the base: each applies and
+# builds on the base plus the series before it.  kvm-debug, the main one,
+# lives in patches/ itself and is branch "fork" of build/qemu; every
+# other series lives in patches/NAME and is branch NAME.
+SERIES_ORDER=(tcg-fixes kvm-debug)
+series_dir() { if [ "$1" = kvm-debug ]; then echo "$PATCHES"; else echo "$PATCHES/$1"; fi; }
+series_branch() { if [ "$1" = kvm-debug ]; then echo fork; else echo "$1"; fi; }
+# The ref a series starts from: the branch of the series before it.
+series_start() {
+    local prev=base s
+    for s in "${SERIES_ORDER[@]}"; do
+        [ "$s" = "$1" ] && { echo "$prev"; return 0; }
+        prev=$(series_branch "$s")
+    done
+    return 1
+}
 # Directories at the top of the checkout that mirror new files of the series.
 NEW_FILE_DIRS="accel/kvm target/i386 target/ppc tests/qtest tests/unit docs"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Prepare the git work tree build/qemu for hacking: the pristine base as
-# commit "base", then every patch of patches/series applied with git am on
-# branch "fork".  Re-running is harmless: a work tree that already matches
+# commit "base", then every series of SERIES_ORDER (scripts/lib.sh)
+# applied with git am, each on its own branch stacked on the one before:
+# tcg-fixes, then fork (the kvm-debug series, patches/series).  Re-running is harmless: a work tree that already matches
 # the series is left alone; one carrying unexported work is never thrown
 # away unless --force is given.
 set -euo pipefail
@@ -33,27 +34,34 @@ if [ ! -d "$WORK/.git" ]; then
 fi
 unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 
-# Apply the series onto base in a scratch branch.
+# Apply every series onto base in a scratch branch "applied"; the end of
+# each series is remembered as applied-NAME.
 g checkout -q --detach base 2>/dev/null || die "work tree is dirty; commit or use --force"
 g branch -q -f applied base
 g checkout -q applied
-while read -r p; do
-    case "$p" in ""|\#*) continue ;; esac
-    [ -f "$PATCHES/$p" ] || die "patches/series names missing patch $p"
-    if ! g am -q --committer-date-is-author-date "$PATCHES/$p" 2>"$CACHE/am.err"; then
-        cat "$CACHE/am.err" >&2
-        g am --abort 2>/dev/null || true
-        die "patch does not apply: $p (see the failing hunk above)"
-    fi
-done < <(cat "$PATCHES/series" 2>/dev/null || true)
+for name in "${SERIES_ORDER[@]}"; do
+    dir=$(series_dir "$name")
+    while read -r p; do
+        case "$p" in ""|\#*) continue ;; esac
+        [ -f "$dir/$p" ] || die "series $name names missing patch $p"
+        if ! g am -q --committer-date-is-author-date "$dir/$p" 2>"$CACHE/am.err"; then
+            cat "$CACHE/am.err" >&2
+            g am --abort 2>/dev/null || true
+            die "patch does not apply: $name/$p (see the failing hunk above)"
+        fi
+    done < <(cat "$dir/series" 2>/dev/null || true)
+    g branch -q -f "applied-$name" applied
+done
 
-if ! g rev-parse -q --verify fork >/dev/null; then
-    g branch -q fork applied
-elif [ -n "$force" ]; then
-    g branch -q -f fork applied
-elif [ "$(g rev-parse fork^{tree})" != "$(g rev-parse applied^{tree})" ]; then
-    g checkout -q fork
-    die "branch fork in $WORK differs from patches/: export it (scripts/export.sh) or rerun with --force"
-fi
+# One branch per series; a branch with unexported work is kept.
+for name in "${SERIES_ORDER[@]}"; do
+    b=$(series_branch "$name")
+    if ! g rev-parse -q --verify "$b" >/dev/null || [ -n "$force" ]; then
+        g branch -q -f "$b" "applied-$name"
+    elif [ "$(g rev-parse "$b^{tree}")" != "$(g rev-parse "applied-$name^{tree}")" ]; then
+        g checkout -q fork
+        die "branch $b in $WORK differs from series $name: export it (scripts/export.sh) or rerun with --force"
+    fi
+done
 g checkout -q fork
-log "work tree ready: $WORK (branch fork = base + $(g rev-list --count base..fork) patches)"
+log "work tree ready: $WORK (branch fork = base + $(g rev-list --count base..fork) patches in ${#SERIES_ORDER[@]} series)"

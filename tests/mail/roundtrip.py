@@ -97,10 +97,12 @@ def main():
                 fail("%s is not threaded under the cover letter"
                      % m["Subject"])
 
-        # git am what arrived onto the pristine base, in a scratch clone.
+        # git am what arrived onto the series it builds on (the base plus
+        # the tcg-fixes series, scripts/lib.sh), in a scratch clone.
         scratch = os.path.join(tmp, "qemu")
         git("clone", "-q", "--no-checkout", WORK, scratch)
-        git("checkout", "-q", "-b", "roundtrip", "base", cwd=scratch)
+        git("fetch", "-q", WORK, "tcg-fixes:tcg-fixes", cwd=scratch)
+        git("checkout", "-q", "-b", "roundtrip", "tcg-fixes", cwd=scratch)
         env = dict(os.environ, GIT_COMMITTER_NAME="roundtrip",
                    GIT_COMMITTER_EMAIL="roundtrip@invalid")
         for m in msgs[1:]:
@@ -117,9 +119,9 @@ def main():
         # messages must survive, dates cannot.
         fmt = "%T%n%an%n%ae%n%B"
         got = git("log", "--reverse", "--format=" + fmt + "%x00",
-                  "base..roundtrip", cwd=scratch).split("\0")
+                  "tcg-fixes..roundtrip", cwd=scratch).split("\0")
         want = git("log", "--reverse", "--format=" + fmt + "%x00",
-                   "base..fork").split("\0")
+                   "tcg-fixes..fork").split("\0")
         if len(got) != len(want):
             fail("%d commits after git am, %d in the series"
                  % (len(got) - 1, len(want) - 1))

@@ -13,6 +13,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "qemu/units.h"
@@ -241,11 +242,30 @@ static bool kvm_usable(const char *arch, const char **why)
     return true;
 }
 
+/*
+ * Connect to the gdbstub listening on @sock, as gdb does.  Returns whether
+ * it reports swbreak and hwbreak stop reasons.
+ */
+static bool session_connect(Session *s, const char *sock)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    bool reasons;
+
+    s->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(s->fd, >=, 0);
+    g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
+    g_assert_cmpint(connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    reasons = strstr(rsp(s, "qSupported:swbreak+;hwbreak+"),
+                     ";swbreak+;hwbreak+") != NULL;
+    g_assert_true(g_str_has_prefix(rsp(s, "?"), "T"));
+    return reasons;
+}
+
 static bool session_start(Session *s, const Guest *g, const char *accel)
 {
     g_autofree char *sock = NULL;
     g_autofree char *machine = NULL;
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
     const char *why;
 
     if (strcmp(qtest_get_arch(), g->arch)) {
@@ -254,6 +274,12 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
     }
     if (!strcmp(accel, "kvm") && !kvm_usable(g->arch, &why)) {
         g_test_skip(why);
+        return false;
+    }
+    if (!strcmp(accel, "kvm") && !strcmp(g->arch, "ppc64") &&
+        (!access("/sys/module/kvm_hv", F_OK) ||
+         !access("/sys/module/kvm_pr", F_OK))) {
+        g_test_skip("the e5500 guest needs BookE KVM, this host has Book3S");
         return false;
     }
     if (!strcmp(accel, "tcg") && !qtest_has_accel("tcg")) {
@@ -286,15 +312,7 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
 
     s->qts = qtest_initf("%s -accel %s -S -gdb unix:%s,server=on,wait=off",
                          machine, accel, sock);
-
-    s->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    g_assert_cmpint(s->fd, >=, 0);
-    g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
-    g_assert_cmpint(connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)),
-                    ==, 0);
-    g_assert_nonnull(strstr(rsp(s, "qSupported:swbreak+;hwbreak+"),
-                            ";swbreak+;hwbreak+"));
-    g_assert_true(g_str_has_prefix(rsp(s, "?"), "T"));
+    g_assert_true(session_connect(s, sock));
     return true;
 }
 
@@ -580,6 +598,187 @@ static void test_detach_restores(const void *opaque)
     session_end(&s);
 }
 
+/*
+ * ppc64 Book3S HV: a pseries guest of our own, passed as -bios in place of
+ * SLOF and entered at 0x100 in big-endian real mode.  It makes an hcall
+ * that neither the kernel nor QEMU implements, so QEMU answers H_FUNCTION
+ * (-2) through kvm_run's union, then runs into a software breakpoint.  HV
+ * reports the breakpoint with KVM_EXIT_DEBUG and debug.arch.address but
+ * leaves debug.arch.status as the hcall's return left it (0xfffffffe on a
+ * little-endian host): the exit must still stop gdb with SIGTRAP at the
+ * breakpoint.  The trace point of the decision proves which path ran.
+ * QEMU without this series takes the stale status for a hardware
+ * breakpoint that is not its own and resumes the guest at the trap, which
+ * exits again: the vCPU spins on debug exits and gdb waits forever.  The
+ * case also runs against such a QEMU (without stop reasons and trace
+ * point) and fails there, within a bounded time, on the missing stop.
+ *   100: 38601000  li   r3, 0x1000       <- hcall number
+ *   104: 44000022  sc   1                <- H_FUNCTION
+ *   108: 60000000  nop                   <- software breakpoint
+ *   10c: 4bfffff4  b    100
+ *   700: 48000000  b    .                <- program interrupt
+ */
+static const uint32_t book3s_code[] = {
+    0x38601000, 0x44000022, 0x60000000, 0x4bfffff4,
+};
+#define BOOK3S_ENTRY 0x100
+#define BOOK3S_AFTER_HCALL 0x108
+#define BOOK3S_PROGRAM_VECTOR 0x700
+#define BOOK3S_STOP_TIMEOUT_MS 30000
+
+static const Guest book3s_guest = {
+    .arch = "ppc64", .pc_regnum = 64, .big_endian = true,
+};
+
+/* How many lines of @log contain @needle */
+static int count_lines(const char *log, const char *needle)
+{
+    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+    int i, n = 0;
+
+    for (i = 0; lines[i]; i++) {
+        n += strstr(lines[i], needle) != NULL;
+    }
+    return n;
+}
+
+/* Show the start of the trace log of @path, one message a line */
+static void show_trace(const char *path)
+{
+    g_autofree char *log = NULL;
+    g_auto(GStrv) lines = NULL;
+    int i;
+
+    if (!g_file_get_contents(path, &log, NULL, NULL)) {
+        g_test_message("no trace log");
+        return;
+    }
+    lines = g_strsplit(log, "\n", -1);
+    for (i = 0; lines[i] && *lines[i]; i++) {
+        if (i == 20) {
+            g_test_message("trace: ... %u lines in all",
+                           g_strv_length(lines) - 1);
+            break;
+        }
+        g_test_message("trace: %s", lines[i]);
+    }
+}
+
+/*
+ * Continue and return the stop reply, or fail when none comes within
+ * @timeout_ms: a KVM debug exit QEMU does not recognise as its own is
+ * given to the guest and gdb would wait forever.
+ */
+static const char *rsp_continue(Session *s, const char *trace, int timeout_ms)
+{
+    struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+
+    rsp_send(s, "c");
+    if (poll(&pfd, 1, timeout_ms) != 1) {
+        g_autofree char *log = NULL;
+
+        show_trace(trace);
+        g_file_get_contents(trace, &log, NULL, NULL);
+        g_test_message("no stop reply within %d ms, after %d KVM_EXIT_DEBUG "
+                       "(4) exits", timeout_ms,
+                       log ? count_lines(log, "kvm_run_exit cpu_index 0, "
+                                         "reason 4") : 0);
+        g_assert_not_reached();
+    }
+    return rsp_recv(s);
+}
+
+static void test_kvm_book3s(void)
+{
+    g_autofree char *sock = NULL;
+    g_autofree char *bios = NULL;
+    g_autofree char *trace = NULL;
+    g_autofree char *log = NULL;
+    g_autofree char *after_hcall = NULL;
+    g_autofree char *at_entry = NULL;
+    g_autofree uint8_t *img = g_malloc0(4 * KiB);
+    Session s = { 0 };
+    const char *why, *reason;
+    int i, passes = 3;
+
+    if (!kvm_usable("ppc64", &why)) {
+        g_test_skip(why);
+        return;
+    }
+    if (access("/sys/module/kvm_hv", F_OK)) {
+        g_test_skip("needs Book3S HV KVM (kvm_hv is not loaded)");
+        return;
+    }
+
+    s.g = &book3s_guest;
+    s.dir = g_dir_make_tmp("kvm-debug-test-XXXXXX", NULL);
+    g_assert_nonnull(s.dir);
+    sock = g_build_filename(s.dir, "gdb.sock", NULL);
+    bios = g_build_filename(s.dir, "bios.bin", NULL);
+    trace = g_build_filename(s.dir, "trace.log", NULL);
+    for (i = 0; i < ARRAY_SIZE(book3s_code); i++) {
+        stl_be_p(img + BOOK3S_ENTRY + 4 * i, book3s_code[i]);
+    }
+    stl_be_p(img + BOOK3S_PROGRAM_VECTOR, 0x48000000);
+    g_assert_true(g_file_set_contents(bios, (char *)img, 4 * KiB, NULL));
+
+    /*
+     * The cache flush, indirect branch and count cache flush assist
+     * capabilities default to levels that kvm_hv on a POWER9 without
+     * those mitigations (such as QEMU's own powernv9) refuses.
+     */
+    s.qts = qtest_initf("-M pseries,cap-cfpc=broken,cap-ibs=broken,"
+                        "cap-ccf-assist=off -cpu host -m 256M -nodefaults "
+                        "-bios %s -accel kvm -S "
+                        "-gdb unix:%s,server=on,wait=off "
+                        "-trace kvm_handle_debug_decision -trace kvm_run_exit "
+                        "-D %s", bios, sock, trace);
+    reason = session_connect(&s, sock) ? "swbreak:;" : NULL;
+
+    g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
+    for (i = 0; i < passes; i++) {
+        /* After the hcall: status holds H_FUNCTION */
+        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
+                    BOOK3S_AFTER_HCALL, reason);
+        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
+        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_ENTRY), ==, "OK");
+        /* After the previous debug exit: still stale */
+        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
+                    BOOK3S_ENTRY, reason);
+        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_ENTRY), ==, "OK");
+        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
+    }
+    g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
+
+    /* The hcall was answered with H_FUNCTION, in r3 */
+    g_assert_cmpstr(rsp(&s, "p3"), ==, "fffffffffffffffe");
+
+    close(s.fd);
+    qtest_quit(s.qts);
+    show_trace(trace);
+    g_assert_true(g_file_get_contents(trace, &log, NULL, NULL));
+    /* The low half of H_FUNCTION, where the union keeps it */
+    after_hcall = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
+                                  "0x%x: sw-breakpoint", BOOK3S_AFTER_HCALL,
+                                  HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu);
+    at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
+                               "0x%x: sw-breakpoint", BOOK3S_ENTRY,
+                               HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu);
+    g_assert_cmpint(count_lines(log, after_hcall), ==, passes);
+    g_assert_cmpint(count_lines(log, at_entry), ==, passes);
+    g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==,
+                    2 * passes);
+    /* One KVM_EXIT_PAPR_HCALL (19) before each stop after the hcall */
+    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 19"),
+                    ==, passes);
+
+    unlink(sock);
+    unlink(bios);
+    unlink(trace);
+    rmdir(s.dir);
+    g_free(s.dir);
+}
+
 static void add_cases(const Guest *g, const char *accel)
 {
     static const struct {
@@ -634,6 +833,7 @@ int main(int argc, char **argv)
         g = &x86_guest;
     } else if (!strcmp(arch, "ppc64")) {
         g = &ppc64_guest;
+        qtest_add_func("/kvm-debug/kvm-book3s", test_kvm_book3s);
     } else {
         g_test_skip("no guest for this architecture");
         return g_test_run();

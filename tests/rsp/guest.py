@@ -94,7 +94,7 @@ class Guest:
     """QEMU running the x86 test guest, with gdb and QMP sockets."""
 
     def __init__(self, qemu, bios, accel, smp=1, gdb=True, stopped=True,
-                 serial=None):
+                 serial=None, extra=()):
         self.sym = symbols(os.path.splitext(bios)[0] + ".elf")
         self.tmp = tempfile.TemporaryDirectory()
         qmp_path = os.path.join(self.tmp.name, "qmp")
@@ -112,6 +112,7 @@ class Guest:
             args += ["-gdb", "tcp:127.0.0.1:%d" % self.port]
         if stopped:
             args.append("-S")
+        args += list(extra)
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE)
         self.qmp = QMP(qmp_path)
         self.rsp = RSP(self.port) if gdb else None
