@@ -16,9 +16,9 @@
 #
 # Prints the command's stdout and stderr and exits with its status.
 # Exits 77, with the reason on stderr, only when the host cannot be had
-# (no L0 binary, packages cannot be fetched, L1 does not boot or kvm_hv
-# does not load); a command that does not finish within its time limit
-# exits 124.
+# here (its packages cannot be fetched); an L1 that does not
+# boot or load kvm_hv is a failure (exit 1); a command that does not
+# finish within its time limit exits 124.
 # Environment: QEMU_L0 (L0 binary, default build/qemu-build's),
 # HOST_PPC_BOOT_TIMEOUT (s, until the command starts, default 240),
 # HOST_PPC_TIMEOUT (s, for the command, default 900), HOST_PPC_SMP (L0
@@ -28,6 +28,9 @@ set -euo pipefail
 
 usage() { echo "usage: $0 hv [--] COMMAND [ARGS...]" >&2; exit 2; }
 unavailable() { echo "host-ppc.sh: host unavailable: $*" >&2; exit 77; }
+# The packages are here and L0 is ours: a host that does not come up is a
+# failure, never a skip.
+broken() { echo "host-ppc.sh: FAILED: $*" >&2; exit 1; }
 
 [ $# -ge 1 ] || usage
 flavour=$1; shift
@@ -41,7 +44,7 @@ esac
 l0=${QEMU_L0:-$QEMU_PPC64}
 boot_timeout=${HOST_PPC_BOOT_TIMEOUT:-240}
 cmd_timeout=${HOST_PPC_TIMEOUT:-900}
-[ -x "$l0" ] || unavailable "no L0 binary $l0 (run scripts/build.sh)"
+[ -x "$l0" ] || broken "no L0 binary $l0 (run scripts/build.sh)"
 command -v python3 >/dev/null || unavailable "python3 missing"
 
 ppc=$("$TOP/scripts/ppc64el-sysroot.sh") ||
@@ -153,7 +156,7 @@ with gzip.open(tmp, "wb") as f:
 os.rename(tmp, out)
 print("modules: " + " ".join(order), file=sys.stderr)
 PY
-        unavailable "cannot build the L1 initramfs"
+        broken "cannot build the L1 initramfs"
 fi
 
 if [ -n "${HOST_PPC_SCRATCH_DIR:-}" ]; then
@@ -209,15 +212,15 @@ console_tail() { tail -n 15 "$scratch/console.log" | tr -d '\r' | sed 's/^/  L1:
 while ! grep -q '^HOST-PPC-RUN' "$scratch/console.log" 2>/dev/null; do
     if grep -q '^HOST-PPC-FAIL' "$scratch/console.log"; then
         console_tail
-        unavailable "$(grep -m1 '^HOST-PPC-FAIL' "$scratch/console.log" | tr -d '\r')"
+        broken "$(grep -m1 '^HOST-PPC-FAIL' "$scratch/console.log" | tr -d '\r')"
     fi
     if ! kill -0 $l0pid 2>/dev/null; then
         console_tail
-        unavailable "L0 QEMU exited before L1 was up"
+        broken "L0 QEMU exited before L1 was up"
     fi
     if [ "$(elapsed)" -ge $((boot_timeout * 1000)) ]; then
         console_tail
-        unavailable "L1 did not come up within ${boot_timeout}s"
+        broken "L1 did not come up within ${boot_timeout}s"
     fi
     sleep 0.5
 done

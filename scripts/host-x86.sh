@@ -135,8 +135,8 @@ timeout --kill-after=10 "$tmo" "$L0" -L "$fw" -accel tcg -cpu max -smp "$smp" \
     -append "console=ttyS0 quiet loglevel=1 panic=-1" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
     -virtfs "local,path=$scratch,mount_tag=scratch,security_model=none" \
-    < /dev/null 2>"$scratch/l0.err" | tr -d '\r' | tee "$scratch/console" |
-    sed -n '/host-x86: HOST-UP/,$p'
+    < /dev/null 2>"$scratch/l0.err" | stdbuf -oL tr -d '\r' | tee "$scratch/console" |
+    sed -u -n '/host-x86: HOST-UP/,$p'
 l0rc=${PIPESTATUS[0]}
 set -e
 if [ ! -f "$scratch/rc" ]; then

@@ -16,6 +16,13 @@ from rsp import RSP, free_port
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def die_with_parent():
+    """In the child before exec: QEMU gets SIGKILL when the test dies, so
+    a test killed by its timeout leaves no guest running."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, 9)     # PR_SET_PDEATHSIG
+
+
 def kvm_unusable(qemu):
     """None when KVM is usable, else the reason."""
     r = subprocess.run([os.path.join(HERE, "..", "gdb", "kvm-usable.sh"),
@@ -113,7 +120,8 @@ class Guest:
         if stopped:
             args.append("-S")
         args += list(extra)
-        self.proc = subprocess.Popen(args, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(args, stderr=subprocess.PIPE,
+                                     preexec_fn=die_with_parent)
         self.qmp = QMP(qmp_path)
         self.rsp = RSP(self.port) if gdb else None
 
