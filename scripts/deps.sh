@@ -4,6 +4,7 @@
 # Adds (once) a deb-src entry for sid and a deb entry for bookworm-backports,
 # reusing the URI of the machine's existing Debian apt source.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 PKGS_BPO="meson python3-pycotap"
 PKGS="ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev flex bison
@@ -16,20 +17,6 @@ die() { echo "deps: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root to install packages"
 
-debian_uri() {
-    local f uri
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        uri=$(awk '/^URIs:/ {print $2; exit}' "$f")
-        if [ -n "$uri" ] && grep -q 'Suites:.*bookworm\b' "$f"; then
-            echo "$uri"; return 0
-        fi
-    done
-    if [ -f /etc/apt/sources.list ]; then
-        awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' \
-            /etc/apt/sources.list
-    fi
-}
 
 missing() {
     local p

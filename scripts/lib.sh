@@ -39,6 +39,23 @@ QEMU_PPC64=$BUILD/qemu-system-ppc64
 
 GIT_ID=(-c user.name="QEMU KVM debug fork" -c user.email="kvm-debug-fork@invalid")
 
+# The URI of the machine's Debian bookworm apt source (no registry host
+# name is written anywhere in the project).
+debian_uri() {
+    local f uri
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        uri=$(awk '/^URIs:/ {print $2; exit}' "$f")
+        if [ -n "$uri" ] && grep -q 'Suites:.*bookworm\b' "$f"; then
+            echo "$uri"; return 0
+        fi
+    done
+    if [ -f /etc/apt/sources.list ]; then
+        awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' \
+            /etc/apt/sources.list
+    fi
+}
+
 log() { echo "${0##*/}: $*" >&2; }
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 

@@ -22,21 +22,6 @@ SYSROOT_PKGS="libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev libc6-dev
 linux-libc-dev"
 L1_KERNEL_META=${PPC_L1_KERNEL_META:-linux-image-powerpc64le}
 
-# The URI of the machine's Debian bookworm source (as scripts/deps.sh).
-debian_uri() {
-    local f uri
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        uri=$(awk '/^URIs:/ {print $2; exit}' "$f")
-        if [ -n "$uri" ] && grep -q 'Suites:.*bookworm\b' "$f"; then
-            echo "$uri"; return 0
-        fi
-    done
-    if [ -f /etc/apt/sources.list ]; then
-        awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' \
-            /etc/apt/sources.list
-    fi
-}
 
 # A private apt for ppc64el: nothing of it touches /etc/apt or /var/lib.
 apt_setup() {
