@@ -5,8 +5,8 @@
 # (shared read-only over 9p), so the host's QEMU builds, python3 and
 # gdb-multiarch run unchanged against a real KVM (L1) and its guests (L2).
 #   scripts/host-x86.sh [--timeout S] [--smp N] [--] COMMAND [ARGS...]
-# COMMAND runs with cwd = the checkout, /tmp a fresh tmpfs, /dev/kvm the
-# real kvm_amd.  Its stdout and stderr are printed here, then this script
+# COMMAND runs in the caller's working directory (this machine's root is
+# shared), with /tmp a fresh tmpfs and /dev/kvm the real kvm_amd.  Its stdout and stderr are printed here, then this script
 # exits with COMMAND's exit status.  Exit 77 (skip) only when the host
 # cannot be had here: its Debian packages cannot be downloaded.  A host
 # that does not boot or load kvm_amd is a failure (exit 1).
@@ -120,7 +120,7 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 {
-    echo "cd $(printf '%q' "$TOP") || exit 125"
+    echo "cd $(printf '%q' "$PWD") || exit 125"
     echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     echo "export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 HOST_KVM=kvm_amd"
     printf '%q ' "$@"
