@@ -709,6 +709,10 @@ static void test_kvm_book3s(void)
         g_test_skip("needs Book3S HV KVM (kvm_hv is not loaded)");
         return;
     }
+    if (!qtest_has_machine("pseries")) {
+        g_test_skip("this QEMU binary has no pseries machine");
+        return;
+    }
 
     s.g = &book3s_guest;
     s.dir = g_dir_make_tmp("kvm-debug-test-XXXXXX", NULL);
@@ -727,9 +731,9 @@ static void test_kvm_book3s(void)
      * capabilities default to levels that kvm_hv on a POWER9 without
      * those mitigations (such as QEMU's own powernv9) refuses.
      */
-    s.qts = qtest_initf("-M pseries,cap-cfpc=broken,cap-ibs=broken,"
-                        "cap-ccf-assist=off -cpu host -m 256M -nodefaults "
-                        "-bios %s -accel kvm -S "
+    s.qts = qtest_initf("-M pseries,kvm-type=HV,cap-cfpc=broken,"
+                        "cap-ibs=broken,cap-ccf-assist=off "
+                        "-cpu host -m 256M -nodefaults -bios %s -accel kvm -S "
                         "-gdb unix:%s,server=on,wait=off "
                         "-trace kvm_handle_debug_decision -trace kvm_run_exit "
                         "-D %s", bios, sock, trace);
