@@ -47,6 +47,10 @@ cmd_timeout=${HOST_PPC_TIMEOUT:-900}
 [ -x "$l0" ] || broken "no L0 binary $l0 (run scripts/build.sh)"
 command -v python3 >/dev/null || unavailable "python3 missing"
 
+# Tests run in parallel: one of them builds the caches, the others wait.
+mkdir -p "$CACHE"
+exec 9> "$CACHE/host-ppc.lock"
+flock 9
 ppc=$("$TOP/scripts/ppc64el-sysroot.sh") ||
     unavailable "the ppc64el packages could not be fetched (scripts/ppc64el-sysroot.sh)"
 kdir=$(find "$ppc/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
@@ -158,6 +162,8 @@ print("modules: " + " ".join(order), file=sys.stderr)
 PY
         broken "cannot build the L1 initramfs"
 fi
+flock -u 9
+exec 9>&-
 
 if [ -n "${HOST_PPC_SCRATCH_DIR:-}" ]; then
     scratch=$HOST_PPC_SCRATCH_DIR

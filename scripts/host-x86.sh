@@ -101,6 +101,10 @@ EOF
     echo "$kver" > "$HOSTS/kernel-version"
 }
 
+# Tests run in parallel: one of them builds the cache, the others wait.
+mkdir -p "$HOSTS"
+exec 9> "$HOSTS.lock"
+flock 9
 if [ ! -s "$HOSTS/initramfs.gz" ] || [ ! -s "$HOSTS/vmlinuz" ]; then
     fetch_debs || skip "could not download Debian's amd64 kernel, busybox-static, seabios and qemu-system-data (apt-get download)"
     build_initramfs || skip "could not build the L1 initramfs"
@@ -116,6 +120,8 @@ if [ ! -e "$fw/bios-256k.bin" ]; then
     done
 fi
 
+flock -u 9
+exec 9>&-
 [ -x "$L0" ] || { echo "host-x86: FAILED: no L0 QEMU at build/qemu-build (run scripts/build.sh)" >&2; exit 1; }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -136,7 +142,9 @@ timeout --kill-after=10 "$tmo" "$L0" -L "$fw" -accel tcg -cpu max -smp "$smp" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
     -virtfs "local,path=$scratch,mount_tag=scratch,security_model=none" \
     < /dev/null 2>"$scratch/l0.err" | stdbuf -oL tr -d '\r' | tee "$scratch/console" |
-    sed -u -n '/host-x86: HOST-UP/,$p'
+    sed -u -n -e '/host-x86: HOST-UP/,$ {' \
+        -e 's/^.*host-x86: HOST-UP/# host-x86: HOST-UP/' \
+        -e 's/^\[ *[0-9.]*\] /# &/' -e p -e '}'
 l0rc=${PIPESTATUS[0]}
 set -e
 if [ ! -f "$scratch/rc" ]; then
