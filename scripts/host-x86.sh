@@ -6,16 +6,18 @@
 # gdb-multiarch run unchanged against a real KVM (L1) and its guests (L2).
 #   scripts/host-x86.sh [--timeout S] [--smp N] [--] COMMAND [ARGS...]
 # COMMAND runs in the caller's working directory (this machine's root is
-# shared), with /tmp a fresh tmpfs and /dev/kvm the real kvm_amd.  Its stdout and stderr are printed here, then this script
-# exits with COMMAND's exit status.  Exit 77 (skip) only when the host
+# shared), with /tmp a fresh tmpfs and /dev/kvm the real kvm_amd.  Its
+# stdout and stderr are printed here, then this script exits with
+# COMMAND's exit status.  Exit 77 (skip) only when the host
 # cannot be had here: its Debian packages cannot be downloaded.  A host
 # that does not boot or load kvm_amd is a failure (exit 1).
 # Cached (rebuilt when absent): $CACHE/hosts/x86 (kernel, initramfs,
-# firmware for L0), about 80 MB.  L0 is build/qemu-build (scripts/build.sh).
+# firmware for L0), about 80 MB.  L0 is build/qemu-build (scripts/build.sh)
+# or $HOST_X86_L0 (e.g. a stock build, to show what the TCG fix changes).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '6,14p' "$0" >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" >&2; exit 2; }
 tmo=1200
 smp=2
 while [ $# -gt 0 ]; do
@@ -107,7 +109,8 @@ exec 9> "$HOSTS.lock"
 flock 9
 if [ ! -s "$HOSTS/initramfs.gz" ] || [ ! -s "$HOSTS/vmlinuz" ]; then
     fetch_debs || skip "could not download Debian's amd64 kernel, busybox-static, seabios and qemu-system-data (apt-get download)"
-    build_initramfs || skip "could not build the L1 initramfs"
+    build_initramfs ||
+        { echo "host-x86: FAILED: could not build the L1 initramfs" >&2; exit 1; }
 fi
 fw=$HOSTS/fw
 if [ ! -e "$fw/bios-256k.bin" ]; then
