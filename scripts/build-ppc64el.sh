@@ -20,14 +20,8 @@ stock=
 if [ "${1:-}" = "--stock" ]; then
     shift
     stock=1
-    src=$TOP/build/qemu-stock
+    src=$(stock_tree)
     out=$TOP/build/qemu-stock-ppc64el-build
-    [ -d "$WORK/.git" ] || "$TOP/scripts/prepare.sh"
-    if [ ! -d "$src/.git" ]; then
-        git clone -q --no-checkout "$WORK" "$src"
-    fi
-    git -C "$src" fetch -q "$WORK" base
-    git -C "$src" checkout -q --detach FETCH_HEAD
 fi
 case "${1:-}" in -*) echo "usage: $0 [--stock] [ninja targets...]" >&2; exit 2 ;; esac
 [ -f "$src/configure" ] || die "no QEMU source tree in $src"

@@ -23,14 +23,8 @@ if [ "${1:-}" = "--asan" ]; then
                 --extra-cflags=-fno-sanitize-recover=undefined)
 elif [ "${1:-}" = "--stock" ]; then
     shift
-    src=$TOP/build/qemu-stock
+    src=$(stock_tree)
     out=$STOCK_BUILD
-    [ -d "$WORK/.git" ] || "$TOP/scripts/prepare.sh"
-    if [ ! -d "$src/.git" ]; then
-        git clone -q --no-checkout "$WORK" "$src"
-    fi
-    git -C "$src" fetch -q "$WORK" base
-    git -C "$src" checkout -q --detach FETCH_HEAD
 fi
 case "${1:-}" in -*) echo "usage: $0 [--stock|--asan] [ninja targets...]" >&2; exit 2 ;; esac
 [ -d "$src/.git" ] || "$TOP/scripts/prepare.sh"

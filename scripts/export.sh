@@ -73,7 +73,6 @@ fi
 for name in "${SERIES_ORDER[@]}"; do
     [ -z "$only" ] || [ "$name" = "$only" ] || continue
     dir=$(series_dir "$name")
-    rm -rf "${tmp:?}/$name"
     export_one "$name" "$tmp/$name"
     rm -f "$dir"/*.patch
     mkdir -p "$dir"

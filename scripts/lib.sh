@@ -56,6 +56,19 @@ debian_uri() {
     fi
 }
 
+# build/qemu-stock, the unpatched base (tag base of the work tree) checked
+# out for stock builds beside the patched one; prints its path.
+stock_tree() {
+    local src=$TOP/build/qemu-stock
+    [ -d "$WORK/.git" ] || "$TOP/scripts/prepare.sh" >&2
+    if [ ! -d "$src/.git" ]; then
+        git clone -q --no-checkout "$WORK" "$src"
+    fi
+    git -C "$src" fetch -q "$WORK" base
+    git -C "$src" checkout -q --detach FETCH_HEAD
+    echo "$src"
+}
+
 log() { echo "${0##*/}: $*" >&2; }
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 
