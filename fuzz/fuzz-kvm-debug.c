@@ -208,12 +208,12 @@ static void op_hw_remove(KVMDebugPoints *p, Model *m, int type, vaddr addr,
     }
 }
 
-/* The layout covers gdb's points as asked, then backs the oldest. */
+/* The layout covers gdb's points as asked, and nothing else. */
 static void check_layout(KVMDebugPoints *p, Model *m)
 {
     KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
     int nb = kvm_debug_layout(p, s);
-    int n = 0, insn = 0, data = 0, backed = 0;
+    int n = 0, insn = 0, data = 0;
     guint i;
 
     assert(nb >= 0 && nb <= p->cap.total_slots);
@@ -248,17 +248,8 @@ static void check_layout(KVMDebugPoints *p, Model *m)
         }
     }
     assert(insn <= p->cap.insn_slots && data <= p->cap.data_slots);
-    for (; n < nb; n++, backed++) {
-        assert(p->cap.back_sw_breakpoints);
-        assert(s[n].type == GDB_BREAKPOINT_SW && s[n].point == -1);
-        assert(backed < m->sw_order->len &&
-               s[n].addr == g_array_index(m->sw_order, vaddr, backed));
-        insn++;
-    }
-    /* Every free instruction slot backs one, while there are some. */
-    if (p->cap.back_sw_breakpoints && backed < m->sw_order->len) {
-        assert(nb == p->cap.total_slots || insn == p->cap.insn_slots);
-    }
+    /* Software breakpoints never take a slot. */
+    assert(n == nb);
     assert(kvm_debug_sw_count(p) == m->sw_order->len);
 
     if (m->arch == FUZZ_X86) {
@@ -274,11 +265,11 @@ static void op_exit(KVMDebugPoints *p, Model *m, Input *in)
     uint8_t raw[FUZZ_EXIT_BYTES] = { 0 };
     KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
     bool stepping = take(in, 1) & 1;
-    KVMDebugQuery q;
     KVMDebugEvent ev;
     KVMDebugDecision d;
     size_t n = MIN(in->left, sizeof(raw));
     bool hw_named = false, watch_named = false, watch_ok = false;
+    uint32_t slots_named = 0;
     bool step, sw, hw, watch;
     int nb, i;
 
@@ -295,50 +286,73 @@ static void op_exit(KVMDebugPoints *p, Model *m, Input *in)
     } else {
         fuzz_ppc_decode(raw, &ev);
     }
-    kvm_debug_points_query(p, stepping, &q);
-    d = kvm_debug_decide(&ev, &q);
+    d = kvm_debug_decide(&ev, p, stepping);
     assert(strcmp(kvm_debug_verdict_name(d.verdict), "invalid"));
 
     nb = kvm_debug_layout(p, s);
-    /* Which armed points the exit names, by slot (x86) or address (ppc) */
+    /*
+     * Which armed points the exit names: by slot (x86), whatever the pc,
+     * or by address (ppc): the pc for a breakpoint, anywhere in the
+     * watched range for a watchpoint.
+     */
     for (i = 0; i < nb; i++) {
-        bool named = ev.hw_slots ? !!(ev.hw_slots & (1u << i)) : true;
+        bool w = is_watch(s[i].type);
+        bool named;
 
+        if (!(ev.flags & (w ? KVM_DEBUG_EV_WATCH : KVM_DEBUG_EV_HW_BREAK))) {
+            continue;
+        }
+        if (ev.hw_slots) {
+            named = ev.hw_slots & (1u << i);
+        } else if (w) {
+            named = ev.watch_addr >= s[i].addr &&
+                    ev.watch_addr <= s[i].addr + MAX(s[i].len, 1) - 1;
+        } else {
+            named = ev.pc == s[i].addr;
+        }
         if (!named) {
             continue;
         }
-        if (!is_watch(s[i].type) && s[i].addr == ev.pc) {
-            hw_named = true;
+        if (ev.hw_slots) {
+            slots_named |= 1u << i;
         }
-        if (is_watch(s[i].type) &&
-            (ev.hw_slots || ev.watch_addr - s[i].addr < MAX(s[i].len, 1))) {
+        if (!w) {
+            hw_named = true;
+        } else {
             KVMDebugPoint *pt = &g_array_index(m->hw, KVMDebugPoint,
                                                s[i].point);
 
+            /* gdb is told the first watchpoint named */
+            if (!watch_named) {
+                watch_ok = pt->addr == d.watch_addr &&
+                           kind_of(pt->type) == d.watch_kind;
+            }
             watch_named = true;
-            watch_ok |= pt->addr == d.watch_addr &&
-                        kind_of(pt->type) == d.watch_kind;
         }
     }
     step = stepping && (ev.flags & KVM_DEBUG_EV_STEP);
     sw = (ev.flags & KVM_DEBUG_EV_SW_BREAK) && ev.pc - 0x1000 < SW_WINDOW &&
          m->sw_count[ev.pc - 0x1000];
-    hw = (ev.flags & KVM_DEBUG_EV_HW_BREAK) && hw_named;
-    watch = (ev.flags & KVM_DEBUG_EV_WATCH) && watch_named;
+    hw = hw_named;
+    watch = watch_named;
 
-    /* The documented order: step, software, hardware, watchpoint, guest */
+    /* Every cause that is QEMU's is in the decision, and no other. */
+    assert(d.qemu_step == step);
+    assert(d.qemu_slots == slots_named);
+
+    /* gdb is told, in order: watchpoint, step, software, hardware */
     switch (d.verdict) {
+    case KVM_DEBUG_WATCHPOINT:
+        assert(watch && watch_ok);
+        break;
     case KVM_DEBUG_STEP:
-        assert(step);
+        assert(!watch && step);
         break;
     case KVM_DEBUG_SW_BREAKPOINT:
-        assert(!step && sw);
+        assert(!watch && !step && sw);
         break;
     case KVM_DEBUG_HW_BREAKPOINT:
-        assert(!step && !sw && hw);
-        break;
-    case KVM_DEBUG_WATCHPOINT:
-        assert(!step && !sw && !hw && watch && watch_ok);
+        assert(!watch && !step && !sw && hw);
         break;
     case KVM_DEBUG_GUEST:
         assert(!step && !sw && !hw && !watch);

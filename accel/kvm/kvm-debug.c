@@ -7,74 +7,112 @@
  */
 
 #include "qemu/osdep.h"
+#include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
+#include "system/kvm-debug-points.h"
 
 /*
- * The order of the checks, and why:
+ * An exit can have several causes at once: x86 reports a completed step
+ * together with the debug registers that matched, and two slots can
+ * match one access.  Each cause is taken as QEMU's only when QEMU's own
+ * state says so; the target delivers the others to the guest, as Linux's
+ * hw_breakpoint handler consumes only its own DR6 bits:
  *
- * 1. Single step, but only when QEMU asked for one.  A step flag the guest
- *    set itself (x86 EFLAGS.TF) is the guest's.  Architectures that cannot
- *    tell a step from other debug exits (ppc) flag every exit as a possible
- *    step; while QEMU steps, every stop is gdb's anyway.
- * 2. A QEMU software breakpoint at pc.  The table QEMU keeps is the truth;
- *    the status the kernel reports is not: Book3S PR leaves a stale,
- *    non-zero status on software-breakpoint exits, and trusting it first
- *    re-entered the guest at the trap forever.
- * 3. An armed hardware breakpoint that matches the slot or pc reported.
- * 4. An armed watchpoint that matches the slot or data address reported;
- *    gdb is told the watched address and kind.
- * 5. Anything else belongs to the guest: its own int3, TF, debug registers
- *    or trap instructions.  The target re-injects it, so a debugger inside
- *    the guest keeps working alongside gdb.
+ * - the step, only while QEMU asked for one.  A step flag the guest set
+ *   itself (x86 EFLAGS.TF) is the guest's.  Architectures that cannot
+ *   tell a step from other debug exits (ppc) flag every exit as a
+ *   possible step; while QEMU steps, every stop is gdb's anyway;
+ * - the software breakpoint, when the table holds one at pc.  The table
+ *   is the truth; a status word of the kernel is not: Book3S leaves a
+ *   stale one on software-breakpoint exits, and trusting it first
+ *   re-entered the guest at the trap forever;
+ * - each slot the exit names, when QEMU armed it; what the slot holds,
+ *   and so its address and kind, comes from the table, never from the
+ *   exit.  Where the hardware names no slot (ppc), the armed point that
+ *   matches the pc or data address.
+ *
+ * gdb is told one reason: a watchpoint first (the watched address is
+ * lost otherwise; gdb needs it even after a step), then the step, the
+ * software breakpoint and the hardware breakpoint.
  */
-static bool hw_slot_matches(const KVMDebugEvent *ev, const KVMDebugQuery *q,
-                            KVMDebugDecision *d, bool watch)
+static bool is_watch(int type)
 {
-    uint32_t slots = ev->hw_slots;
-    int slot;
+    return type != GDB_BREAKPOINT_HW && type != GDB_BREAKPOINT_SW;
+}
 
-    if (!slots) {
-        if (!watch) {
-            return q->hw_breakpoint_at &&
-                   q->hw_breakpoint_at(q->opaque, -1, ev->pc);
-        }
-        return q->watchpoint_at &&
-               q->watchpoint_at(q->opaque, -1, ev->watch_addr, ev->watch_kind,
-                                &d->watch_addr, &d->watch_kind);
+static KVMDebugWatchKind watch_kind(int type)
+{
+    switch (type) {
+    case GDB_WATCHPOINT_WRITE:
+        return KVM_DEBUG_WATCH_WRITE;
+    case GDB_WATCHPOINT_READ:
+        return KVM_DEBUG_WATCH_READ;
+    default:
+        return KVM_DEBUG_WATCH_ACCESS;
     }
-    for (slot = 0; slots; slot++, slots >>= 1) {
-        if (!(slots & 1)) {
-            continue;
+}
+
+/* Whether slot @s, armed by QEMU, is what the exit @ev reports. */
+static bool slot_fired(const KVMDebugEvent *ev, const KVMDebugSlot *s, int n)
+{
+    if (is_watch(s->type)) {
+        if (!(ev->flags & KVM_DEBUG_EV_WATCH)) {
+            return false;
         }
-        if (!watch && q->hw_breakpoint_at &&
-            q->hw_breakpoint_at(q->opaque, slot, ev->pc)) {
-            return true;
+        if (ev->hw_slots) {
+            return ev->hw_slots & (1u << n);
         }
-        if (watch && q->watchpoint_at &&
-            q->watchpoint_at(q->opaque, slot, ev->watch_addr, ev->watch_kind,
-                             &d->watch_addr, &d->watch_kind)) {
-            return true;
-        }
+        return ev->watch_addr - s->addr < MAX(s->len, 1);
     }
-    return false;
+    if (!(ev->flags & KVM_DEBUG_EV_HW_BREAK)) {
+        return false;
+    }
+    if (ev->hw_slots) {
+        return ev->hw_slots & (1u << n);
+    }
+    return ev->pc == s->addr;
 }
 
 KVMDebugDecision kvm_debug_decide(const KVMDebugEvent *ev,
-                                  const KVMDebugQuery *q)
+                                  KVMDebugPoints *p, bool stepping)
 {
     KVMDebugDecision d = { .verdict = KVM_DEBUG_GUEST };
+    bool sw, hw = false, watch = false;
+    int n;
 
-    if ((ev->flags & KVM_DEBUG_EV_STEP) && q->stepping) {
-        d.verdict = KVM_DEBUG_STEP;
-    } else if ((ev->flags & KVM_DEBUG_EV_SW_BREAK) && q->sw_breakpoint_at &&
-               q->sw_breakpoint_at(q->opaque, ev->pc)) {
-        d.verdict = KVM_DEBUG_SW_BREAKPOINT;
-    } else if ((ev->flags & KVM_DEBUG_EV_HW_BREAK) &&
-               hw_slot_matches(ev, q, &d, false)) {
-        d.verdict = KVM_DEBUG_HW_BREAKPOINT;
-    } else if ((ev->flags & KVM_DEBUG_EV_WATCH) &&
-               hw_slot_matches(ev, q, &d, true)) {
+    d.qemu_step = stepping && (ev->flags & KVM_DEBUG_EV_STEP);
+    sw = (ev->flags & KVM_DEBUG_EV_SW_BREAK) && kvm_debug_sw_find(p, ev->pc);
+    for (n = 0; n < p->nb_slots; n++) {
+        const KVMDebugSlot *s = &p->slots[n];
+        const KVMDebugPoint *pt;
+
+        if (!slot_fired(ev, s, n)) {
+            continue;
+        }
+        if (ev->hw_slots) {
+            d.qemu_slots |= 1u << n;
+        }
+        if (!is_watch(s->type)) {
+            hw = true;
+            continue;
+        }
+        if (!watch) {
+            /* gdb is told its own point, not the piece of it that fired. */
+            pt = &g_array_index(p->hw, KVMDebugPoint, s->point);
+            d.watch_addr = pt->addr;
+            d.watch_kind = watch_kind(pt->type);
+            watch = true;
+        }
+    }
+
+    if (watch) {
         d.verdict = KVM_DEBUG_WATCHPOINT;
+    } else if (d.qemu_step) {
+        d.verdict = KVM_DEBUG_STEP;
+    } else if (sw) {
+        d.verdict = KVM_DEBUG_SW_BREAKPOINT;
+    } else if (hw) {
+        d.verdict = KVM_DEBUG_HW_BREAKPOINT;
     }
     return d;
 }

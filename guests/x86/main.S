@@ -4,8 +4,14 @@
  * A loop gdb can break in, plus the guest's own debug traffic: each pass
  * single-steps one instruction with EFLAGS.TF, and the guest's #DB handler
  * counts the trap, so tests can prove that re-injected traps reach the
- * guest.  (An int3 of the guest's own is not used: KVM's instruction
- * emulator, which runs guest code on some hosts, cannot execute it.)
+ * guest.  A test may also turn on, by writing guest memory before it
+ * continues, the guest's own DR0 execute breakpoint (own_dr7 = 1: DR7
+ * L0, on dr0_target) and its own int3 (own_int3 = 1, at guest_int3),
+ * each counted by its handler; they are off by default, as KVM's
+ * instruction emulator, which runs guest code on some hosts, can execute
+ * neither.  The #DB handler checks the DR6 it is given: a value whose
+ * always-one bits (0xffff0ff0: reserved, and the active-low BLD and RTM)
+ * are not all set counts in bad_dr6, the last such value in last_bad_dr6.
  * Progress is written to COM1.  Symbols are global for gdb scripts.
  */
     .equ COM1, 0x3f8
@@ -59,6 +65,7 @@ tick:
 tick_body:
     nop
     nop
+    call own_debug
     ret
 
 /* puts: write the NUL-terminated string at %rsi to COM1. */
@@ -98,10 +105,33 @@ setup_idt:
     lidt idt_desc(%rip)
     ret
 
+/*
+ * #DB: count a single step (DR6.BS) in db_count and clear TF, a DR0 hit
+ * (B0) in dr0_count and resume with RF; check DR6, then reset it.
+ */
     .globl db_handler
 db_handler:
+    pushq %rax
+    movq %dr6, %rax
+    pushq %rax
+    andl $0xffff0ff0, %eax
+    cmpl $0xffff0ff0, %eax
+    je 1f
+    incq bad_dr6(%rip)
+    movq (%rsp), %rax
+    movq %rax, last_bad_dr6(%rip)
+1:  popq %rax
+    testl $0x4000, %eax
+    jz 2f
     incq db_count(%rip)
-    andq $~0x100, 16(%rsp)          /* clear TF in the saved RFLAGS */
+    andq $~0x100, 24(%rsp)          /* clear TF in the saved RFLAGS */
+2:  testl $1, %eax
+    jz 3f
+    incq dr0_count(%rip)
+    orq $0x10000, 24(%rsp)          /* RF: do not fault at DR0 again */
+3:  movl $0xffff0ff0, %eax
+    movq %rax, %dr6
+    popq %rax
     iretq
 
     .globl bp_handler
@@ -115,13 +145,40 @@ unexpected:
 1:  hlt
     jmp 1b
 
+/* The guest's own DR0 breakpoint and int3, on each pass, when asked. */
+own_debug:
+    movq own_dr7(%rip), %rax
+    cmpq %rax, cur_dr7(%rip)
+    je 1f
+    movq %rax, cur_dr7(%rip)
+    leaq dr0_target(%rip), %rdx
+    movq %rdx, %dr0
+    movq %rax, %dr7
+1:  cmpq $0, own_int3(%rip)
+    je 2f
+    .globl guest_int3
+guest_int3:
+    int3
+2:
+    .globl dr0_target
+dr0_target:
+    nop
+    ret
+
     .data
     .balign 8
     .globl counter, ticks, db_count, bp_count
+    .globl own_dr7, own_int3, dr0_count, bad_dr6, last_bad_dr6
 counter:    .quad 0
 ticks:      .quad 0
 db_count:   .quad 0
 bp_count:   .quad 0
+own_dr7:    .quad 0
+own_int3:   .quad 0
+cur_dr7:    .quad 0
+dr0_count:  .quad 0
+bad_dr6:    .quad 0
+last_bad_dr6: .quad 0
 idt_desc:
     .word 32 * 16 - 1
     .quad IDT

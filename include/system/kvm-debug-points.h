@@ -42,14 +42,10 @@ struct kvm_sw_breakpoint {
 
 /* One hardware debug slot, as the target programs it. */
 typedef struct KVMDebugSlot {
-    int type;                   /* GDB_BREAKPOINT_HW, _SW or GDB_WATCHPOINT_* */
+    int type;                   /* GDB_BREAKPOINT_HW or GDB_WATCHPOINT_* */
     vaddr addr;
     vaddr len;
-    /*
-     * The index, in insertion order, of gdb's hardware point the slot
-     * serves, or -1 for a slot backing the software breakpoint at @addr.
-     */
-    int point;
+    int point;                  /* gdb's point it serves, in insertion order */
 } KVMDebugSlot;
 
 #define KVM_DEBUG_MAX_SLOTS 16
@@ -67,8 +63,6 @@ typedef struct KVMDebugCapacity {
     int insn_slots;             /* slots that can hold a breakpoint */
     int data_slots;             /* slots that can hold a watchpoint */
     int total_slots;            /* slots in all, when the two share them */
-    /* Free instruction slots back software breakpoints, oldest first. */
-    bool back_sw_breakpoints;
     /*
      * Cover gdb's point @type at [@addr, @addr + @len) with at most @max
      * slots: fill @slots and return how many, -ENOSYS for a type the
@@ -92,7 +86,7 @@ typedef struct KVMDebugPoint {
     vaddr len;
 } KVMDebugPoint;
 
-typedef struct KVMDebugPoints {
+struct KVMDebugPoints {
     KVMDebugCapacity cap;       /* cap.split is NULL until it is set */
     GHashTable *sw;             /* &bp->pc -> struct kvm_sw_breakpoint */
     /* The same breakpoints, newest first. */
@@ -100,7 +94,7 @@ typedef struct KVMDebugPoints {
     GArray *hw;                 /* KVMDebugPoint, in insertion order */
     KVMDebugSlot slots[KVM_DEBUG_MAX_SLOTS]; /* gdb's hardware points */
     int nb_slots;
-} KVMDebugPoints;
+};
 
 void kvm_debug_points_init(KVMDebugPoints *p);
 /* Free every table entry; software breakpoints are freed, not removed. */
@@ -137,17 +131,11 @@ void kvm_debug_hw_remove_all(KVMDebugPoints *p);
 
 /*
  * The slots as the debug registers must hold them: gdb's hardware
- * points in insertion order, then, if the target allows it, software
- * breakpoints backed by the instruction slots left free.  Fills @slots
- * (KVM_DEBUG_MAX_SLOTS entries) and returns how many are used.
+ * points in insertion order.  Software breakpoints never take a slot,
+ * so the guest keeps its own debug registers while only they are
+ * inserted.  Fills @slots (KVM_DEBUG_MAX_SLOTS entries) and returns how
+ * many are used.
  */
 int kvm_debug_layout(KVMDebugPoints *p, KVMDebugSlot *slots);
-
-/*
- * A KVMDebugQuery on the table: the decision asks it which breakpoint
- * or watchpoint an exit names.  @opaque of the callbacks is @p.
- */
-void kvm_debug_points_query(KVMDebugPoints *p, bool stepping,
-                            KVMDebugQuery *q);
 
 #endif

@@ -14,9 +14,10 @@
 /*
  * Data flows one way.  The kernel reports an exit; the target decodes its
  * struct kvm_debug_exit_arch into a KVMDebugEvent, which only says what the
- * hardware and the kernel claim happened.  kvm_debug_decide() then asks
- * QEMU's own breakpoint state (KVMDebugQuery) whether the event is QEMU's
- * (report it to gdb) or the guest's (the target re-injects it), as designed
+ * hardware reports reliably: which slots fired, whether a step completed,
+ * the pc.  kvm_debug_decide() then asks the VM's breakpoint tables
+ * (KVMDebugPoints) which parts of the event are QEMU's.  QEMU's part is
+ * reported to gdb; the target delivers the rest to the guest, as designed
  * for KVM_SET_GUEST_DEBUG: every debug trap reaches userspace first.
  */
 
@@ -42,33 +43,16 @@ typedef struct KVMDebugEvent {
     vaddr pc;                   /* where the vCPU stopped */
     /*
      * Hardware slots the exit names (bit n: slot n), or 0 when the
-     * architecture reports only an address (ppc).
+     * architecture reports only an address (ppc).  What a slot holds
+     * comes from the tables, never from the exit: with slots named, set
+     * both KVM_DEBUG_EV_HW_BREAK and KVM_DEBUG_EV_WATCH.
      */
     uint32_t hw_slots;
     vaddr watch_addr;           /* data address, when the exit gives one */
-    KVMDebugWatchKind watch_kind; /* access kind reported, if any */
 } KVMDebugEvent;
 
-/*
- * QEMU's own debug state, as the decision needs it.  @slot is a hardware
- * slot named by the exit, or -1 to match by address alone.
- */
-typedef struct KVMDebugQuery {
-    bool stepping;              /* QEMU asked this vCPU to single-step */
-    bool (*sw_breakpoint_at)(void *opaque, vaddr pc);
-    bool (*hw_breakpoint_at)(void *opaque, int slot, vaddr pc);
-    /*
-     * An armed watchpoint matches @addr (slot -1) or sits in @slot: return
-     * true and store the watched address and the armed kind.
-     */
-    bool (*watchpoint_at)(void *opaque, int slot, vaddr addr,
-                          KVMDebugWatchKind reported,
-                          vaddr *hit_addr, KVMDebugWatchKind *hit_kind);
-    void *opaque;
-} KVMDebugQuery;
-
 typedef enum KVMDebugVerdict {
-    KVM_DEBUG_GUEST = 0,        /* not QEMU's: the target re-injects it */
+    KVM_DEBUG_GUEST = 0,        /* nothing is QEMU's */
     KVM_DEBUG_STEP,
     KVM_DEBUG_SW_BREAKPOINT,
     KVM_DEBUG_HW_BREAKPOINT,
@@ -76,21 +60,27 @@ typedef enum KVMDebugVerdict {
 } KVMDebugVerdict;
 
 typedef struct KVMDebugDecision {
+    /* What gdb is told: the first of QEMU's parts, in the documented order */
     KVMDebugVerdict verdict;
+    bool qemu_step;             /* the step is QEMU's */
+    uint32_t qemu_slots;        /* the named slots QEMU armed */
     vaddr watch_addr;           /* KVM_DEBUG_WATCHPOINT: the watched address */
     KVMDebugWatchKind watch_kind; /* KVM_DEBUG_WATCHPOINT: armed kind */
 } KVMDebugDecision;
 
+typedef struct KVMDebugPoints KVMDebugPoints;
+
 /**
  * kvm_debug_decide: route one debug exit
  * @ev: the exit, as decoded by the target
- * @q: QEMU's breakpoint state for the vCPU that exited
+ * @p: the VM's breakpoint and watchpoint tables
+ * @stepping: QEMU asked the vCPU that exited to single-step
  *
- * Pure: reads @ev and asks @q, changes nothing.  The order is documented
- * at the definition.
+ * Pure: reads @ev and @p, changes nothing.  Every part of @ev that is
+ * QEMU's is in the result; the target gives the guest the others.
  */
 KVMDebugDecision kvm_debug_decide(const KVMDebugEvent *ev,
-                                  const KVMDebugQuery *q);
+                                  KVMDebugPoints *p, bool stepping);
 
 const char *kvm_debug_verdict_name(KVMDebugVerdict verdict);
 

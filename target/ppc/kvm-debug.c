@@ -46,8 +46,6 @@ void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch,
     if (arch->status & (KVMPPC_DEBUG_WATCH_READ | KVMPPC_DEBUG_WATCH_WRITE)) {
         ev->flags |= KVM_DEBUG_EV_WATCH;
         ev->watch_addr = arch->address;
-        ev->watch_kind = (arch->status & KVMPPC_DEBUG_WATCH_WRITE) ?
-                         KVM_DEBUG_WATCH_WRITE : KVM_DEBUG_WATCH_READ;
     }
 }
 

@@ -1,8 +1,9 @@
 # A software breakpoint set before the guest copies its code into place
 # (here: at -S, before the boot code copies the payload to RAM, as a boot
-# loader copies a kernel over "b start_kernel") must still hit.  Under KVM
-# the guest overwrites the int3; a debug-register slot backing the
-# breakpoint catches it.  Then step over it and hit it again.
+# loader copies a kernel over "b start_kernel") must still hit.  TCG only:
+# under KVM the guest overwrites the int3, and QEMU does not take the
+# guest's debug registers for a software breakpoint; there the user sets
+# such a breakpoint with hbreak (x86-hbreak-before-copy.gdb).
 # machine: x86
 # expect: Breakpoint 1 at 0x[0-9a-f]+
 # expect: Breakpoint 1, .* in tick_body

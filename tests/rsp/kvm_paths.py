@@ -4,9 +4,8 @@
   kvm_paths.py QEMU GUEST_BIN BP_PATH [nowatch]
 
 Under KVM, with ten software breakpoints (more than the four debug
-registers; the six in the guest's loop cannot be backed by one),
-hardware breakpoints and write/access
-watchpoints, every stop must be at the point gdb inserted, and the
+registers; software breakpoints never take one), hardware breakpoints
+and write/access watchpoints, every stop must be at the point gdb inserted, and the
 trace (kvm_x86_handle_debug, kvm_emulation_failure_at_breakpoint) must
 show the exit it came from:
   - BP_PATH "bp-exit": a software breakpoint that no debug register
@@ -85,9 +84,9 @@ def main():
         return stop
 
     # Four software breakpoints first, on code that runs only when the
-    # guest fails (the series backs the oldest software breakpoints with
-    # free debug registers: these take all four), then six on the loop,
-    # in the order they hit, which can only be int3.
+    # guest fails (once, the series backed the oldest software breakpoints
+    # with free debug registers: these would have taken all four), then
+    # six on the loop, in the order they hit, which must be int3.
     decoys = [s["bad_count"], s["bad_count"] + 7, s["unexpected"],
               s["unexpected"] + 7]
     order = ["main_loop", "tick", "tick_body", "tick_body+1", "tick_body+2",
@@ -122,6 +121,9 @@ def main():
                      if e == 3 and pc == a and v == "sw-breakpoint")
         via_db = sum(1 for e, pc, dr6, v in x86
                      if e == 1 and pc == a and dr6 & 0xf)
+        if via_db:
+            fail.append("%s: %d stops through a debug register: software "
+                        "breakpoints must not take one" % (name, via_db))
         via_emul = sum(1 for pc, hit in emul if pc == a and hit)
         if via_bp + via_db + via_emul < passes:
             fail.append("%s: %d stops in the trace (#BP %d, #DB %d, "

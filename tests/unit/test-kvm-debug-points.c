@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include <asm-x86/kvm.h>
 #include "gdbstub/enums.h"
+#include "system/kvm-debug.h"
 #include "system/kvm-debug-points.h"
 #include "target/i386/kvm/kvm-debug.h"
 
@@ -186,33 +187,47 @@ static void test_x86_split(void)
     kvm_debug_points_destroy(&p);
 }
 
+/* A #DB naming @slots, as x86 reports it: the slots, nothing else. */
+static KVMDebugDecision slot_exit(KVMDebugPoints *p, uint32_t slots)
+{
+    KVMDebugEvent ev = {
+        .flags = KVM_DEBUG_EV_HW_BREAK | KVM_DEBUG_EV_WATCH,
+        .pc = 0x5555, .hw_slots = slots,
+    };
+
+    return kvm_debug_decide(&ev, p, false);
+}
+
 /* A hit in any piece is reported as gdb's point: its start and kind. */
 static void test_x86_split_hit(void)
 {
     KVMDebugPoints p;
-    KVMDebugQuery q;
-    KVMDebugWatchKind kind;
-    vaddr hit;
+    KVMDebugDecision d;
 
     x86_table(&p);
     g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x100, 1),
                     ==, 0);
     g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x1006, 6),
                     ==, 0);
-    kvm_debug_points_query(&p, false, &q);
-    g_assert_true(q.watchpoint_at(q.opaque, 2, 0, KVM_DEBUG_WATCH_WRITE,
-                                  &hit, &kind));
-    g_assert_cmphex(hit, ==, 0x1006);
-    g_assert_cmpint(kind, ==, KVM_DEBUG_WATCH_WRITE);
-    g_assert_true(q.watchpoint_at(q.opaque, 1, 0, KVM_DEBUG_WATCH_WRITE,
-                                  &hit, &kind));
-    g_assert_cmphex(hit, ==, 0x1006);
-    g_assert_false(q.watchpoint_at(q.opaque, 3, 0, KVM_DEBUG_WATCH_WRITE,
-                                   &hit, &kind));
+    d = slot_exit(&p, 1u << 2);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.watch_addr, ==, 0x1006);
+    g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_WRITE);
+    g_assert_cmphex(d.qemu_slots, ==, 1u << 2);
+    d = slot_exit(&p, 1u << 1);
+    g_assert_cmphex(d.watch_addr, ==, 0x1006);
+    /* Slot 3 holds nothing. */
+    d = slot_exit(&p, 1u << 3);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmphex(d.qemu_slots, ==, 0);
     kvm_debug_points_destroy(&p);
 }
 
-static void test_backing_oldest_first(void)
+/*
+ * Software breakpoints never take a debug register, however many slots
+ * are free: the guest keeps its own debug registers.
+ */
+static void test_sw_takes_no_slot(void)
 {
     KVMDebugSlot s[KVM_DEBUG_MAX_SLOTS];
     KVMDebugPoints p;
@@ -222,30 +237,20 @@ static void test_backing_oldest_first(void)
     for (a = 0x100; a < 0x106; a++) {
         sw_insert(&p, a);
     }
+    g_assert_cmpint(layout(&p, s), ==, 0);
     g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_WRITE, 0x2000, 4),
                     ==, 0);
-    g_assert_cmpint(layout(&p, s), ==, 4);
+    g_assert_cmpint(layout(&p, s), ==, 1);
     g_assert_cmpint(s[0].type, ==, GDB_WATCHPOINT_WRITE);
-    for (a = 1; a < 4; a++) {
-        g_assert_cmpint(s[a].type, ==, GDB_BREAKPOINT_SW);
-        g_assert_cmpint(s[a].point, ==, -1);
-        g_assert_cmphex(s[a].addr, ==, 0x100 + a - 1);
-    }
-    /* gdb's own points take the slots back from the backing. */
-    g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_BREAKPOINT_HW, 0x3000, 1),
-                    ==, 0);
-    g_assert_cmpint(layout(&p, s), ==, 4);
-    g_assert_cmphex(s[2].addr, ==, 0x100);
-    g_assert_cmphex(s[3].addr, ==, 0x101);
     kvm_debug_points_destroy(&p);
 }
 
-static void test_query(void)
+/* What the decision finds in the tables, slot by slot or by address. */
+static void test_decide_on_tables(void)
 {
     KVMDebugPoints p;
-    KVMDebugQuery q;
-    KVMDebugWatchKind kind;
-    vaddr hit;
+    KVMDebugDecision d;
+    KVMDebugEvent ev;
 
     x86_table(&p);
     sw_insert(&p, 0x100);
@@ -253,29 +258,38 @@ static void test_query(void)
                     ==, 0);
     g_assert_cmpint(kvm_debug_hw_insert(&p, GDB_WATCHPOINT_ACCESS, 0x2000, 8),
                     ==, 0);
-    kvm_debug_points_query(&p, false, &q);
 
-    g_assert_true(q.sw_breakpoint_at(q.opaque, 0x100));
-    g_assert_false(q.sw_breakpoint_at(q.opaque, 0x101));
-    g_assert_true(q.hw_breakpoint_at(q.opaque, 0, 0x1000));
-    g_assert_true(q.hw_breakpoint_at(q.opaque, -1, 0x1000));
-    g_assert_false(q.hw_breakpoint_at(q.opaque, 1, 0x1000));
-    /* Slot 2 backs the software breakpoint. */
-    g_assert_true(q.hw_breakpoint_at(q.opaque, 2, 0x100));
-    g_assert_false(q.hw_breakpoint_at(q.opaque, 3, 0x100));
+    ev = (KVMDebugEvent) { .flags = KVM_DEBUG_EV_SW_BREAK, .pc = 0x100 };
+    g_assert_cmpint(kvm_debug_decide(&ev, &p, false).verdict, ==,
+                    KVM_DEBUG_SW_BREAKPOINT);
+    ev.pc = 0x101;
+    g_assert_cmpint(kvm_debug_decide(&ev, &p, false).verdict, ==,
+                    KVM_DEBUG_GUEST);
 
-    g_assert_true(q.watchpoint_at(q.opaque, 1, 0, KVM_DEBUG_WATCH_ACCESS,
-                                  &hit, &kind));
-    g_assert_cmphex(hit, ==, 0x2000);
-    g_assert_cmpint(kind, ==, KVM_DEBUG_WATCH_ACCESS);
-    g_assert_false(q.watchpoint_at(q.opaque, 0, 0, KVM_DEBUG_WATCH_ACCESS,
-                                   &hit, &kind));
+    /* Slot 0 is the breakpoint whatever the pc says; slot 1 the watch. */
+    d = slot_exit(&p, 1u << 0);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_HW_BREAKPOINT);
+    d = slot_exit(&p, 1u << 1);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.watch_addr, ==, 0x2000);
+    g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_ACCESS);
+    /* Both at once: both are QEMU's, gdb is told the watchpoint. */
+    d = slot_exit(&p, 3);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.qemu_slots, ==, 3);
+
     /* By address, as ppc reports it: anywhere in the watched range. */
-    g_assert_true(q.watchpoint_at(q.opaque, -1, 0x2007,
-                                  KVM_DEBUG_WATCH_WRITE, &hit, &kind));
-    g_assert_cmphex(hit, ==, 0x2000);
-    g_assert_false(q.watchpoint_at(q.opaque, -1, 0x2008,
-                                   KVM_DEBUG_WATCH_WRITE, &hit, &kind));
+    ev = (KVMDebugEvent) { .flags = KVM_DEBUG_EV_WATCH, .pc = 0x40,
+                           .watch_addr = 0x2007 };
+    d = kvm_debug_decide(&ev, &p, false);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.watch_addr, ==, 0x2000);
+    ev.watch_addr = 0x2008;
+    g_assert_cmpint(kvm_debug_decide(&ev, &p, false).verdict, ==,
+                    KVM_DEBUG_GUEST);
+    ev = (KVMDebugEvent) { .flags = KVM_DEBUG_EV_HW_BREAK, .pc = 0x1000 };
+    g_assert_cmpint(kvm_debug_decide(&ev, &p, false).verdict, ==,
+                    KVM_DEBUG_HW_BREAKPOINT);
     kvm_debug_points_destroy(&p);
 }
 
@@ -383,9 +397,10 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug-points/hw-refused", test_hw_refused);
     g_test_add_func("/kvm-debug-points/x86-split", test_x86_split);
     g_test_add_func("/kvm-debug-points/x86-split-hit", test_x86_split_hit);
-    g_test_add_func("/kvm-debug-points/backing-oldest-first",
-                    test_backing_oldest_first);
-    g_test_add_func("/kvm-debug-points/query", test_query);
+    g_test_add_func("/kvm-debug-points/sw-takes-no-slot",
+                    test_sw_takes_no_slot);
+    g_test_add_func("/kvm-debug-points/decide-on-tables",
+                    test_decide_on_tables);
     g_test_add_func("/kvm-debug-points/x86-encode", test_x86_encode);
     g_test_add_func("/kvm-debug-points/x86-trap", test_x86_trap);
     g_test_add_func("/kvm-debug-points/sw-check", test_sw_check);

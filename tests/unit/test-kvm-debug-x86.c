@@ -14,19 +14,31 @@
 
 #include "qemu/osdep.h"
 #include <asm-x86/kvm.h>
+#include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
 #include "target/i386/kvm/kvm-debug.h"
-#include "kvm-debug-fake.h"
+#include "kvm-debug-vm.h"
 
 #define DR6_ACTIVE_LOW  0xffff0ff0ull
 #define DR6_BS          (1ull << 14)
+#define DR6_BD          (1ull << 13)
+#define DR6_BLD         (1ull << 11)    /* active low */
+#define DR6_RTM         (1ull << 16)    /* active low */
 #define DR7_FIXED       0x400ull
 /* Global enable of slot n, and its RW and LEN fields. */
 #define DR7_SLOT(n, rw, len) \
     ((2ull << ((n) * 2)) | ((uint64_t)(rw) << (16 + (n) * 4)) | \
      ((uint64_t)(len) << (18 + (n) * 4)))
 
-static KVMDebugDecision x86_exit(FakeState *s, uint32_t exception,
+static TestVM *x86_vm(void)
+{
+    KVMDebugCapacity cap;
+
+    kvm_x86_debug_capacity(&cap);
+    return test_vm_new(&cap);
+}
+
+static KVMDebugDecision x86_exit(TestVM *s, uint32_t exception,
                                  uint64_t pc, uint64_t dr6, uint64_t dr7)
 {
     struct kvm_debug_exit_arch arch = {
@@ -35,94 +47,224 @@ static KVMDebugDecision x86_exit(FakeState *s, uint32_t exception,
     KVMDebugEvent ev;
 
     kvm_x86_debug_decode(&arch, &ev);
-    return fake_decide(s, &ev);
+    return test_vm_decide(s, &ev);
+}
+
+/*
+ * The DR6 the guest is given for a #DB exit with @dr6: what the decision
+ * left, or DR6_ACTIVE_LOW when nothing is left.
+ */
+static uint64_t guest_dr6(TestVM *s, uint64_t pc, uint64_t dr6)
+{
+    KVMDebugDecision d = x86_exit(s, 1, pc, dr6, DR7_FIXED);
+    uint64_t g;
+    bool left = kvm_x86_debug_guest_dr6(dr6, &d, s->p.nb_slots > 0, &g);
+
+    g_assert_cmpint(left, ==, g != DR6_ACTIVE_LOW);
+    return g;
 }
 
 static void test_x86_int3_of_qemu(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = x86_vm();
 
-    fake_add_sw(&s, 0x100074);
-    g_assert_cmpint(x86_exit(&s, 3, 0x100074, 0, DR7_FIXED).verdict, ==,
+    test_vm_add_sw(s, 0x100074);
+    g_assert_cmpint(x86_exit(s, 3, 0x100074, 0, DR7_FIXED).verdict, ==,
                     KVM_DEBUG_SW_BREAKPOINT);
 }
 
 static void test_x86_int3_of_guest(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = x86_vm();
 
     /* The guest's own int3, while QEMU has breakpoints elsewhere. */
-    fake_add_sw(&s, 0x100074);
-    g_assert_cmpint(x86_exit(&s, 3, 0x100080, 0, DR7_FIXED).verdict, ==,
+    test_vm_add_sw(s, 0x100074);
+    g_assert_cmpint(x86_exit(s, 3, 0x100080, 0, DR7_FIXED).verdict, ==,
                     KVM_DEBUG_GUEST);
 }
 
 static void test_x86_db_at_sw_breakpoint(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = x86_vm();
 
     /*
      * The guest's own single step lands on an address QEMU patched: the
      * #DB is the guest's, the int3 will report itself when it executes.
      */
-    fake_add_sw(&s, 0x2000);
-    g_assert_cmpint(x86_exit(&s, 1, 0x2000, DR6_ACTIVE_LOW | DR6_BS,
+    test_vm_add_sw(s, 0x2000);
+    g_assert_cmpint(x86_exit(s, 1, 0x2000, DR6_ACTIVE_LOW | DR6_BS,
                              DR7_FIXED).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmphex(guest_dr6(s, 0x2000, DR6_ACTIVE_LOW | DR6_BS), ==,
+                    DR6_ACTIVE_LOW | DR6_BS);
 }
 
 static void test_x86_single_step(void)
 {
-    FakeState s = { .stepping = true };
+    g_autoptr(TestVM) s = x86_vm();
 
-    g_assert_cmpint(x86_exit(&s, 1, 0x1003, DR6_ACTIVE_LOW | DR6_BS,
+    s->stepping = true;
+    g_assert_cmpint(x86_exit(s, 1, 0x1003, DR6_ACTIVE_LOW | DR6_BS,
                              DR7_FIXED).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmphex(guest_dr6(s, 0x1003, DR6_ACTIVE_LOW | DR6_BS), ==,
+                    DR6_ACTIVE_LOW);
     /* The same exit with QEMU not stepping is the guest's TF. */
-    s.stepping = false;
-    g_assert_cmpint(x86_exit(&s, 1, 0x1003, DR6_ACTIVE_LOW | DR6_BS,
+    s->stepping = false;
+    g_assert_cmpint(x86_exit(s, 1, 0x1003, DR6_ACTIVE_LOW | DR6_BS,
                              DR7_FIXED).verdict, ==, KVM_DEBUG_GUEST);
 }
 
 static void test_x86_hw_breakpoint_each_slot(void)
 {
-    int i;
+    int i, k;
 
     for (i = 0; i < 4; i++) {
-        FakeState s = { 0 };
+        g_autoptr(TestVM) s = x86_vm();
         uint64_t pc = 0x4000 + i * 0x10;
 
-        fake_arm_hw(&s, i, pc);
-        g_assert_cmpint(x86_exit(&s, 1, pc, DR6_ACTIVE_LOW | (1u << i),
+        for (k = 0; k < i; k++) {
+            test_vm_arm(s, k, GDB_WATCHPOINT_WRITE, 0x9000 + k * 8, 8);
+        }
+        test_vm_arm(s, i, GDB_BREAKPOINT_HW, pc, 1);
+        g_assert_cmpint(x86_exit(s, 1, pc, DR6_ACTIVE_LOW | (1u << i),
                                  DR7_FIXED | DR7_SLOT(i, 0, 0)).verdict,
                         ==, KVM_DEBUG_HW_BREAKPOINT);
-        /* DR6 naming another, unarmed slot: not QEMU's. */
-        g_assert_cmpint(x86_exit(&s, 1, pc,
-                                 DR6_ACTIVE_LOW | (1u << ((i + 1) % 4)),
-                                 DR7_FIXED | DR7_SLOT(i, 0, 0)).verdict,
-                        ==, KVM_DEBUG_GUEST);
+        /* DR6 naming another, unarmed slot: not QEMU's... */
+        if (i < 3) {
+            g_assert_cmpint(x86_exit(s, 1, pc, DR6_ACTIVE_LOW | (1u << 3),
+                                     DR7_FIXED).verdict,
+                            ==, KVM_DEBUG_GUEST);
+        }
+        /* ...nor the guest's: its debug registers are not loaded. */
+        g_assert_cmphex(guest_dr6(s, pc, DR6_ACTIVE_LOW | 0xf), ==,
+                        DR6_ACTIVE_LOW);
     }
+}
+
+/*
+ * KVM does not refresh dr7 on every exit: the slot's type comes from
+ * QEMU's tables, whatever dr7 says.
+ */
+static void test_x86_stale_dr7(void)
+{
+    g_autoptr(TestVM) s = x86_vm();
+    KVMDebugDecision d;
+
+    test_vm_arm(s, 0, GDB_WATCHPOINT_WRITE, 0x8000, 8);
+    test_vm_arm(s, 1, GDB_BREAKPOINT_HW, 0x4000, 1);
+
+    /* dr7 as an earlier layout left it: slot 0 execute, slot 1 write. */
+    d = x86_exit(s, 1, 0x1234, DR6_ACTIVE_LOW | 0x1,
+                 DR7_FIXED | DR7_SLOT(0, 0, 0) | DR7_SLOT(1, 1, 2));
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.watch_addr, ==, 0x8000);
+    d = x86_exit(s, 1, 0x4000, DR6_ACTIVE_LOW | 0x2, 0);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_HW_BREAKPOINT);
 }
 
 static void test_x86_watchpoints(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = x86_vm();
     KVMDebugDecision d;
 
-    fake_arm_watch(&s, 1, 0x8000, 8, KVM_DEBUG_WATCH_WRITE);
-    fake_arm_watch(&s, 2, 0x9000, 4, KVM_DEBUG_WATCH_ACCESS);
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x100, 1);
+    test_vm_arm(s, 1, GDB_WATCHPOINT_WRITE, 0x8000, 8);
+    test_vm_arm(s, 2, GDB_WATCHPOINT_ACCESS, 0x9000, 4);
 
     /* Write watchpoint, slot 1, len 8 (LEN 10b). */
-    d = x86_exit(&s, 1, 0x1234, DR6_ACTIVE_LOW | 0x2,
+    d = x86_exit(s, 1, 0x1234, DR6_ACTIVE_LOW | 0x2,
                  DR7_FIXED | DR7_SLOT(1, 1, 2) | DR7_SLOT(2, 3, 3));
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
     g_assert_cmphex(d.watch_addr, ==, 0x8000);
     g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_WRITE);
 
     /* Access watchpoint, slot 2. */
-    d = x86_exit(&s, 1, 0x1238, DR6_ACTIVE_LOW | 0x4,
+    d = x86_exit(s, 1, 0x1238, DR6_ACTIVE_LOW | 0x4,
                  DR7_FIXED | DR7_SLOT(1, 1, 2) | DR7_SLOT(2, 3, 3));
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
     g_assert_cmphex(d.watch_addr, ==, 0x9000);
     g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_ACCESS);
+}
+
+/*
+ * The guest single-steps with its own TF over an instruction that hits
+ * gdb's watchpoint, or onto gdb's hardware breakpoint: one #DB with BS
+ * and a B-bit.  gdb gets the B-bit, the guest its BS, as on kvm_amd.
+ */
+static void test_x86_split_bs_and_slot(void)
+{
+    g_autoptr(TestVM) s = x86_vm();
+    KVMDebugDecision d;
+
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x1005, 1);
+    test_vm_arm(s, 1, GDB_WATCHPOINT_WRITE, 0x8000, 8);
+
+    d = x86_exit(s, 1, 0x1005, DR6_ACTIVE_LOW | DR6_BS | 0x1, DR7_FIXED);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_HW_BREAKPOINT);
+    g_assert_false(d.qemu_step);
+    g_assert_cmphex(guest_dr6(s, 0x1005, DR6_ACTIVE_LOW | DR6_BS | 0x1), ==,
+                    DR6_ACTIVE_LOW | DR6_BS);
+
+    d = x86_exit(s, 1, 0x1009, DR6_ACTIVE_LOW | DR6_BS | 0x2, DR7_FIXED);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(guest_dr6(s, 0x1009, DR6_ACTIVE_LOW | DR6_BS | 0x2), ==,
+                    DR6_ACTIVE_LOW | DR6_BS);
+
+    /* Both slots at once: both are QEMU's, nothing is left. */
+    d = x86_exit(s, 1, 0x1005, DR6_ACTIVE_LOW | 0x3, DR7_FIXED);
+    g_assert_cmphex(d.qemu_slots, ==, 0x3);
+    g_assert_cmphex(guest_dr6(s, 0x1005, DR6_ACTIVE_LOW | 0x3), ==,
+                    DR6_ACTIVE_LOW);
+
+    /* QEMU steps onto its own breakpoint: nothing for the guest. */
+    s->stepping = true;
+    g_assert_cmphex(guest_dr6(s, 0x1005, DR6_ACTIVE_LOW | DR6_BS | 0x1), ==,
+                    DR6_ACTIVE_LOW);
+}
+
+/* Without armed slots, B0-B3 are the guest's own debug registers. */
+static void test_x86_guest_slots(void)
+{
+    g_autoptr(TestVM) s = x86_vm();
+
+    s->stepping = true;
+    g_assert_cmphex(guest_dr6(s, 0x1000, DR6_ACTIVE_LOW | DR6_BS | 0x1), ==,
+                    DR6_ACTIVE_LOW | 0x1);
+}
+
+/* DR6 bits QEMU never causes go to the guest unchanged. */
+static void test_x86_unknown_dr6_bits(void)
+{
+    g_autoptr(TestVM) s = x86_vm();
+    uint64_t dr6;
+
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x1005, 1);
+    /* A bus lock (BLD, active low) with gdb's breakpoint */
+    dr6 = (DR6_ACTIVE_LOW & ~DR6_BLD) | 0x1;
+    g_assert_cmpint(x86_exit(s, 1, 0x1005, dr6, 0).verdict, ==,
+                    KVM_DEBUG_HW_BREAKPOINT);
+    g_assert_cmphex(guest_dr6(s, 0x1005, dr6), ==,
+                    DR6_ACTIVE_LOW & ~DR6_BLD);
+    /* BD and an RTM region: the guest's alone */
+    dr6 = (DR6_ACTIVE_LOW & ~DR6_RTM) | DR6_BD;
+    g_assert_cmpint(x86_exit(s, 1, 0x1005, dr6, 0).verdict, ==,
+                    KVM_DEBUG_GUEST);
+    g_assert_cmphex(guest_dr6(s, 0x1005, dr6), ==, dr6);
+}
+
+/*
+ * The payload format of KVM_CAP_EXCEPTION_PAYLOAD: bits to set, the
+ * active-low ones inverted.  Passing DR6 itself told the guest about a
+ * bus lock and an RTM region on every re-injected #DB.
+ */
+static void test_x86_dr6_payload(void)
+{
+    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW | DR6_BS), ==,
+                    DR6_BS);
+    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW | 0x3), ==,
+                    0x3);
+    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW & ~DR6_BLD), ==,
+                    DR6_BLD);
+    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW), ==, 0);
 }
 
 static void test_x86_decode_fields(void)
@@ -141,7 +283,12 @@ static void test_x86_decode_fields(void)
     g_assert_true(ev.flags & KVM_DEBUG_EV_HW_BREAK);
     g_assert_true(ev.flags & KVM_DEBUG_EV_WATCH);
     g_assert_false(ev.flags & KVM_DEBUG_EV_SW_BREAK);
-    g_assert_cmpint(ev.watch_kind, ==, KVM_DEBUG_WATCH_WRITE);
+
+    /* A step alone names no slot. */
+    arch.dr6 = DR6_ACTIVE_LOW | DR6_BS;
+    kvm_x86_debug_decode(&arch, &ev);
+    g_assert_cmpuint(ev.flags, ==, KVM_DEBUG_EV_STEP);
+    g_assert_cmpuint(ev.hw_slots, ==, 0);
 
     arch = (struct kvm_debug_exit_arch) { .exception = 3, .pc = 0x10 };
     kvm_x86_debug_decode(&arch, &ev);
@@ -165,7 +312,14 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug/x86/single-step", test_x86_single_step);
     g_test_add_func("/kvm-debug/x86/hw-breakpoint-each-slot",
                     test_x86_hw_breakpoint_each_slot);
+    g_test_add_func("/kvm-debug/x86/stale-dr7", test_x86_stale_dr7);
     g_test_add_func("/kvm-debug/x86/watchpoints", test_x86_watchpoints);
+    g_test_add_func("/kvm-debug/x86/split-bs-and-slot",
+                    test_x86_split_bs_and_slot);
+    g_test_add_func("/kvm-debug/x86/guest-slots", test_x86_guest_slots);
+    g_test_add_func("/kvm-debug/x86/unknown-dr6-bits",
+                    test_x86_unknown_dr6_bits);
+    g_test_add_func("/kvm-debug/x86/dr6-payload", test_x86_dr6_payload);
     g_test_add_func("/kvm-debug/x86/decode-fields", test_x86_decode_fields);
 
     return g_test_run();

@@ -2,7 +2,8 @@
  * Unit tests for the KVM debug-exit decision and the target decoders
  *
  * Exits are synthesized in the shapes the kernels produce, so that every
- * kernel flavour is covered on any host.
+ * kernel flavour is covered on any host; they are decided against the
+ * VM's real breakpoint tables.
  *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
@@ -13,93 +14,173 @@
 #include <asm-powerpc/kvm.h>
 #include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
-#include "kvm-debug-fake.h"
+#include "kvm-debug-vm.h"
 #include "target/ppc/kvm-debug.h"
 
 /* Generic decision, independent of any architecture */
 
+/* Eight slots of either kind, one per point, as no target has them. */
+static int one_slot_split(int type, vaddr addr, vaddr len,
+                          KVMDebugSlot *slots, int max)
+{
+    if (max < 1) {
+        return -ENOSPC;
+    }
+    slots[0] = (KVMDebugSlot) { .type = type, .addr = addr, .len = len };
+    return 1;
+}
+
+static TestVM *generic_vm(void)
+{
+    KVMDebugCapacity cap = {
+        .insn_slots = 8, .data_slots = 8, .total_slots = 8,
+        .split = one_slot_split, .sw_trap = { 0xcc }, .sw_trap_size = 1,
+    };
+
+    return test_vm_new(&cap);
+}
+
+static TestVM *ppc_vm(bool booke)
+{
+    KVMDebugCapacity cap;
+
+    kvmppc_debug_capacity(booke, &cap);
+    return test_vm_new(&cap);
+}
+
 static void test_decide_step_only_when_asked(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = generic_vm();
     KVMDebugEvent ev = { .flags = KVM_DEBUG_EV_STEP, .pc = 0x1000 };
 
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
-    s.stepping = true;
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmpint(test_vm_decide(s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_false(test_vm_decide(s, &ev).qemu_step);
+    s->stepping = true;
+    g_assert_cmpint(test_vm_decide(s, &ev).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_true(test_vm_decide(s, &ev).qemu_step);
 }
 
 static void test_decide_step_wins_over_breakpoint(void)
 {
-    FakeState s = { .stepping = true };
+    g_autoptr(TestVM) s = generic_vm();
     KVMDebugEvent ev = {
         .flags = KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK, .pc = 0x1000,
     };
 
-    fake_add_sw(&s, 0x1000);
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_STEP);
+    s->stepping = true;
+    test_vm_add_sw(s, 0x1000);
+    g_assert_cmpint(test_vm_decide(s, &ev).verdict, ==, KVM_DEBUG_STEP);
 }
 
 static void test_decide_sw_needs_flag(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = generic_vm();
     KVMDebugEvent ev = { .flags = KVM_DEBUG_EV_SW_BREAK, .pc = 0x2000 };
 
-    fake_add_sw(&s, 0x2000);
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==,
+    test_vm_add_sw(s, 0x2000);
+    g_assert_cmpint(test_vm_decide(s, &ev).verdict, ==,
                     KVM_DEBUG_SW_BREAKPOINT);
 
     /* A trap that cannot be the breakpoint instruction is not one. */
     ev.flags = KVM_DEBUG_EV_HW_BREAK;
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmpint(test_vm_decide(s, &ev).verdict, ==, KVM_DEBUG_GUEST);
 }
 
 static void test_decide_hw_slot(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = generic_vm();
     KVMDebugEvent ev = {
         .flags = KVM_DEBUG_EV_HW_BREAK | KVM_DEBUG_EV_WATCH,
         .pc = 0x3000, .hw_slots = 1u << 2,
     };
+    KVMDebugDecision d;
 
-    fake_arm_hw(&s, 2, 0x3000);
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==,
-                    KVM_DEBUG_HW_BREAKPOINT);
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x1000, 1);
+    test_vm_arm(s, 1, GDB_WATCHPOINT_WRITE, 0x9000, 4);
+    test_vm_arm(s, 2, GDB_BREAKPOINT_HW, 0x3000, 1);
+    d = test_vm_decide(s, &ev);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_HW_BREAKPOINT);
+    g_assert_cmphex(d.qemu_slots, ==, 1u << 2);
 
-    /* The slot named by the exit is not the one armed at pc. */
+    /* A named slot QEMU did not arm is not QEMU's. */
+    ev.hw_slots = 1u << 3;
+    d = test_vm_decide(s, &ev);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmphex(d.qemu_slots, ==, 0);
+
+    /* The slot's type comes from the table: slot 1 is a watchpoint. */
     ev.hw_slots = 1u << 1;
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+    d = test_vm_decide(s, &ev);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.watch_addr, ==, 0x9000);
 }
 
 static void test_decide_watch_reports_armed_point(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = generic_vm();
     KVMDebugEvent ev = {
         .flags = KVM_DEBUG_EV_HW_BREAK | KVM_DEBUG_EV_WATCH,
-        .pc = 0x4000, .hw_slots = 1u << 3,
+        .pc = 0x4000, .hw_slots = 1u << 0,
     };
     KVMDebugDecision d;
 
-    fake_arm_watch(&s, 3, 0x8000, 8, KVM_DEBUG_WATCH_ACCESS);
-    d = fake_decide(&s, &ev);
+    test_vm_arm(s, 0, GDB_WATCHPOINT_ACCESS, 0x8000, 8);
+    d = test_vm_decide(s, &ev);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
     g_assert_cmphex(d.watch_addr, ==, 0x8000);
     g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_ACCESS);
 }
 
+/*
+ * An exit with several causes: every cause that is QEMU's is in the
+ * decision, the others are left for the guest; gdb is told a watchpoint
+ * before a step.
+ */
+static void test_decide_multi_cause(void)
+{
+    g_autoptr(TestVM) s = generic_vm();
+    KVMDebugEvent ev = {
+        .flags = KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_HW_BREAK |
+                 KVM_DEBUG_EV_WATCH,
+        .pc = 0x4000, .hw_slots = (1u << 0) | (1u << 1) | (1u << 5),
+    };
+    KVMDebugDecision d;
+
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x4000, 1);
+    test_vm_arm(s, 1, GDB_WATCHPOINT_WRITE, 0x8000, 8);
+
+    /* The guest's TF step, QEMU's two slots, an unarmed slot */
+    d = test_vm_decide(s, &ev);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_false(d.qemu_step);
+    g_assert_cmphex(d.qemu_slots, ==, 3);
+
+    /* QEMU's step, with its watchpoint: the watchpoint is reported. */
+    s->stepping = true;
+    d = test_vm_decide(s, &ev);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_true(d.qemu_step);
+
+    /* QEMU's step and breakpoint: the step is reported. */
+    ev.hw_slots = 1u << 0;
+    d = test_vm_decide(s, &ev);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmphex(d.qemu_slots, ==, 1);
+}
+
 static void test_decide_nothing_is_guest(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = generic_vm();
     KVMDebugEvent ev = {
         .flags = KVM_DEBUG_EV_SW_BREAK | KVM_DEBUG_EV_HW_BREAK |
                  KVM_DEBUG_EV_WATCH,
         .pc = 0x5000, .watch_addr = 0x5000,
     };
-    KVMDebugQuery empty = { 0 };
+    KVMDebugDecision d = test_vm_decide(s, &ev);
 
-    g_assert_cmpint(fake_decide(&s, &ev).verdict, ==, KVM_DEBUG_GUEST);
-    /* Callbacks a target does not provide are never called. */
-    g_assert_cmpint(kvm_debug_decide(&ev, &empty).verdict, ==,
-                    KVM_DEBUG_GUEST);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_false(d.qemu_step);
+    g_assert_cmphex(d.qemu_slots, ==, 0);
 }
 
 static void test_decide_names(void)
@@ -113,7 +194,7 @@ static void test_decide_names(void)
 
 /* ppc: exits as BookE, Book3S PR and Book3S HV kernels produce them */
 
-static KVMDebugDecision ppc_exit(FakeState *s, uint64_t address,
+static KVMDebugDecision ppc_exit(TestVM *s, uint64_t address,
                                  uint32_t status)
 {
     struct kvm_debug_exit_arch arch = {
@@ -122,16 +203,16 @@ static KVMDebugDecision ppc_exit(FakeState *s, uint64_t address,
     KVMDebugEvent ev;
 
     kvmppc_debug_decode(&arch, &ev);
-    return fake_decide(s, &ev);
+    return test_vm_decide(s, &ev);
 }
 
 static void test_ppc_sw_breakpoint_status_zero(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = ppc_vm(true);
 
     /* BookE and e500 clear status for a software breakpoint. */
-    fake_add_sw(&s, 0xc0001000);
-    g_assert_cmpint(ppc_exit(&s, 0xc0001000, 0).verdict, ==,
+    test_vm_add_sw(s, 0xc0001000);
+    g_assert_cmpint(ppc_exit(s, 0xc0001000, 0).verdict, ==,
                     KVM_DEBUG_SW_BREAKPOINT);
 }
 
@@ -142,91 +223,94 @@ static void test_ppc_book3s_pr_stale_status(void)
         KVMPPC_DEBUG_WATCH_WRITE,
         KVMPPC_DEBUG_WATCH_READ,
         KVMPPC_DEBUG_WATCH_READ | KVMPPC_DEBUG_WATCH_WRITE,
+        0xfffffffe,
         0xffffffff,
     };
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = ppc_vm(false);
     int i;
 
     /*
-     * Book3S PR does not write status on a software-breakpoint exit, so
-     * whatever an earlier exit left there comes back.  QEMU used to take
-     * that for a hardware event, find no armed point and re-enter the
-     * guest at the trap forever.
+     * Book3S does not always write status on a software-breakpoint exit
+     * (HV never does; PR before Linux 5.4 did not), so whatever an
+     * earlier exit left there comes back.  QEMU used to take that for a
+     * hardware event, find no armed point and re-enter the guest at the
+     * trap forever.
      */
-    fake_add_sw(&s, 0x100);
+    test_vm_add_sw(s, 0x100);
     for (i = 0; i < ARRAY_SIZE(stale); i++) {
-        g_assert_cmpint(ppc_exit(&s, 0x100, stale[i]).verdict, ==,
+        g_assert_cmpint(ppc_exit(s, 0x100, stale[i]).verdict, ==,
                         KVM_DEBUG_SW_BREAKPOINT);
     }
 }
 
 static void test_ppc_book3s_hv_sw_breakpoint(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = ppc_vm(false);
 
     /* Book3S HV: kvmppc_emulate_debug_inst() sets address = pc only. */
-    fake_add_sw(&s, 0x7000);
-    fake_add_sw(&s, 0x7010);
-    g_assert_cmpint(ppc_exit(&s, 0x7010, 0).verdict, ==,
+    test_vm_add_sw(s, 0x7000);
+    test_vm_add_sw(s, 0x7010);
+    g_assert_cmpint(ppc_exit(s, 0x7010, 0).verdict, ==,
                     KVM_DEBUG_SW_BREAKPOINT);
-    g_assert_cmpint(ppc_exit(&s, 0x7010, KVMPPC_DEBUG_BREAKPOINT).verdict,
+    g_assert_cmpint(ppc_exit(s, 0x7010, KVMPPC_DEBUG_BREAKPOINT).verdict,
                     ==, KVM_DEBUG_SW_BREAKPOINT);
 }
 
 static void test_ppc_booke_iac(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = ppc_vm(true);
 
-    fake_arm_hw(&s, 0, 0x2000);
-    g_assert_cmpint(ppc_exit(&s, 0x2000, KVMPPC_DEBUG_BREAKPOINT).verdict,
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x2000, 4);
+    g_assert_cmpint(ppc_exit(s, 0x2000, KVMPPC_DEBUG_BREAKPOINT).verdict,
                     ==, KVM_DEBUG_HW_BREAKPOINT);
     /* An IAC hit QEMU did not arm is not gdb's. */
-    g_assert_cmpint(ppc_exit(&s, 0x2004, KVMPPC_DEBUG_BREAKPOINT).verdict,
+    g_assert_cmpint(ppc_exit(s, 0x2004, KVMPPC_DEBUG_BREAKPOINT).verdict,
                     ==, KVM_DEBUG_GUEST);
 }
 
 static void test_ppc_booke_dac(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = ppc_vm(true);
     KVMDebugDecision d;
 
-    fake_arm_watch(&s, 0, 0x9000, 1, KVM_DEBUG_WATCH_WRITE);
-    fake_arm_watch(&s, 1, 0x9100, 1, KVM_DEBUG_WATCH_ACCESS);
+    test_vm_arm(s, 0, GDB_WATCHPOINT_WRITE, 0x9000, 1);
+    test_vm_arm(s, 1, GDB_WATCHPOINT_ACCESS, 0x9100, 1);
 
     /* BookE reports the DAC register, i.e. the data address. */
-    d = ppc_exit(&s, 0x9000, KVMPPC_DEBUG_WATCH_WRITE);
+    d = ppc_exit(s, 0x9000, KVMPPC_DEBUG_WATCH_WRITE);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
     g_assert_cmphex(d.watch_addr, ==, 0x9000);
     g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_WRITE);
 
-    d = ppc_exit(&s, 0x9100, KVMPPC_DEBUG_WATCH_READ);
+    d = ppc_exit(s, 0x9100, KVMPPC_DEBUG_WATCH_READ);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
     g_assert_cmphex(d.watch_addr, ==, 0x9100);
     g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_ACCESS);
 
     /* A data address nothing watches is the guest's. */
-    d = ppc_exit(&s, 0x9200, KVMPPC_DEBUG_WATCH_READ);
+    d = ppc_exit(s, 0x9200, KVMPPC_DEBUG_WATCH_READ);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
 }
 
 static void test_ppc_guest_trap(void)
 {
-    FakeState s = { 0 };
+    g_autoptr(TestVM) s = ppc_vm(false);
 
     /* Nothing of QEMU's at the address: a program interrupt for the guest. */
-    fake_add_sw(&s, 0x100);
-    g_assert_cmpint(ppc_exit(&s, 0x104, 0).verdict, ==, KVM_DEBUG_GUEST);
-    g_assert_cmpint(ppc_exit(&s, 0x104, KVMPPC_DEBUG_WATCH_READ).verdict,
+    test_vm_add_sw(s, 0x100);
+    g_assert_cmpint(ppc_exit(s, 0x104, 0).verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_cmpint(ppc_exit(s, 0x104, KVMPPC_DEBUG_WATCH_READ).verdict,
                     ==, KVM_DEBUG_GUEST);
 }
 
 static void test_ppc_single_step(void)
 {
-    FakeState s = { .stepping = true };
+    g_autoptr(TestVM) s = ppc_vm(true);
 
+    s->stepping = true;
     /* BookE reports DBSR_IC with status 0; Book3S PR leaves it stale. */
-    g_assert_cmpint(ppc_exit(&s, 0x3004, 0).verdict, ==, KVM_DEBUG_STEP);
-    g_assert_cmpint(ppc_exit(&s, 0x3008, KVMPPC_DEBUG_BREAKPOINT).verdict,
+    g_assert_cmpint(ppc_exit(s, 0x3004, 0).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmpint(ppc_exit(s, 0x3008, KVMPPC_DEBUG_BREAKPOINT).verdict,
                     ==, KVM_DEBUG_STEP);
 }
 
@@ -240,7 +324,6 @@ static void test_ppc_decode_fields(void)
     kvmppc_debug_decode(&arch, &ev);
     g_assert_cmphex(ev.pc, ==, 0xfeedbeef00);
     g_assert_cmphex(ev.watch_addr, ==, 0xfeedbeef00);
-    g_assert_cmpint(ev.watch_kind, ==, KVM_DEBUG_WATCH_WRITE);
     g_assert_cmpuint(ev.hw_slots, ==, 0);
     g_assert_true(ev.flags & KVM_DEBUG_EV_WATCH);
     g_assert_false(ev.flags & KVM_DEBUG_EV_HW_BREAK);
@@ -331,6 +414,8 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug/decide/hw-slot", test_decide_hw_slot);
     g_test_add_func("/kvm-debug/decide/watch-reports-armed-point",
                     test_decide_watch_reports_armed_point);
+    g_test_add_func("/kvm-debug/decide/multi-cause",
+                    test_decide_multi_cause);
     g_test_add_func("/kvm-debug/decide/nothing-is-guest",
                     test_decide_nothing_is_guest);
     g_test_add_func("/kvm-debug/decide/names", test_decide_names);

@@ -19,35 +19,33 @@
  * exception 3 (#BP): an int3 executed; pc is its linear address.  KVM only
  * exits for it while KVM_GUESTDBG_USE_SW_BP is set, whoever planted it.
  *
- * exception 1 (#DB): dr6 says why.  VMX reports DR6 with the active-low
- * bits set (0xffff0ff0 | hits), SVM the VMCB's DR6; both read alike:
+ * exception 1 (#DB): dr6 says why, in the register's own format, with
+ * the active-low bits set when they report nothing (VMX builds it as
+ * 0xffff0ff0 | hits, SVM takes the VMCB's DR6):
  *
- *   DR6   31 ... 16 | 15 | 14 | 13 | 12 ... 4 | 3  | 2  | 1  | 0
- *         reserved  | BT | BS | BD | reserved | B3 | B2 | B1 | B0
+ *   DR6   31 ... 17 | 16  | 15 | 14 | 13 | 12 | 11  | 10 ... 4 | 3 ... 0
+ *         reserved  | RTM | BT | BS | BD | 0  | BLD | reserved | B3 ... B0
+ *         (1)       | (0: in RTM) |    |    |    | (0: bus lock) |  (1)  |
+ *
  *   BS: single step (QEMU's KVM_GUESTDBG_SINGLESTEP or the guest's TF);
- *   Bn: debug register n matched.
+ *   Bn: debug register n matched;
+ *   BD, BT, and the active-low RTM and BLD: never caused by QEMU.
  *
- * dr7 is the DR7 in force, which is QEMU's own while it uses hardware
- * breakpoints (KVM_GUESTDBG_USE_HW_BP); it tells what each slot watches:
- *
- *   DR7   31 30 | 29 28 | 27 26 | 25 24 | 23 22 | 21 20 | 19 18 | 17 16
- *         LEN3  | RW3   | LEN2  | RW2   | LEN1  | RW1   | LEN0  | RW0
- *   RWn: 00 execute, 01 write, 11 read or write (10, I/O, is not used);
- *   bits 7..0 are the enables G3 L3 ... G0 L0.
- *
- * A #DB exit gives no data address: the decision takes it from the slot.
+ * Only BS and B0-B3 are decoded.  dr7 is not: KVM does not write it on
+ * every debug exit (not for a step it completed, nor for an instruction
+ * breakpoint it found while emulating), so what slot n holds comes from
+ * QEMU's tables.  A #DB exit gives no data address: the decision takes
+ * it from the slot.
  */
-#define X86_EXCP_DB     1
-#define X86_EXCP_BP     3
-#define X86_DR6_BS      (1u << 14)
-#define X86_DR6_B_MASK  0xfu
-#define X86_DR7_RW(dr7, n)  (((dr7) >> (16 + (n) * 4)) & 3)
+#define X86_EXCP_DB         1
+#define X86_EXCP_BP         3
+#define X86_DR6_B_MASK      0xfull
+#define X86_DR6_BS          (1ull << 14)
+#define X86_DR6_ACTIVE_LOW  0xffff0ff0ull
 
 void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
                           KVMDebugEvent *ev)
 {
-    int n;
-
     *ev = (KVMDebugEvent) { .pc = arch->pc };
 
     switch (arch->exception) {
@@ -59,27 +57,49 @@ void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
             ev->flags |= KVM_DEBUG_EV_STEP;
         }
         ev->hw_slots = arch->dr6 & X86_DR6_B_MASK;
-        for (n = 0; n < 4; n++) {
-            if (!(ev->hw_slots & (1u << n))) {
-                continue;
-            }
-            switch (X86_DR7_RW(arch->dr7, n)) {
-            case 0:
-                ev->flags |= KVM_DEBUG_EV_HW_BREAK;
-                break;
-            case 1:
-            case 3:
-                if (!(ev->flags & KVM_DEBUG_EV_WATCH)) {
-                    ev->watch_kind = X86_DR7_RW(arch->dr7, n) == 1 ?
-                                     KVM_DEBUG_WATCH_WRITE :
-                                     KVM_DEBUG_WATCH_ACCESS;
-                }
-                ev->flags |= KVM_DEBUG_EV_WATCH;
-                break;
-            }
+        if (ev->hw_slots) {
+            ev->flags |= KVM_DEBUG_EV_HW_BREAK | KVM_DEBUG_EV_WATCH;
         }
         break;
     }
+}
+
+/*
+ * What of a #DB is the guest's: DR6 without the bits QEMU consumed.
+ * While QEMU arms any slot (KVM_GUESTDBG_USE_HW_BP), the debug registers
+ * hold QEMU's DR0-DR3 and DR7, not the guest's, so B0-B3 are never the
+ * guest's: a B-bit of a slot QEMU did not enable is the hardware saying
+ * an address matched anyway, and means nothing.  Without armed slots
+ * the guest's own debug registers are loaded and B0-B3 are its own.
+ * Every other bit goes to the guest unchanged.
+ */
+bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
+                             bool slots_armed, uint64_t *guest_dr6)
+{
+    dr6 &= 0xffffffffull;
+    if (d->qemu_step) {
+        dr6 &= ~X86_DR6_BS;
+    }
+    if (slots_armed) {
+        dr6 &= ~X86_DR6_B_MASK;
+    }
+    *guest_dr6 = dr6;
+    return dr6 != X86_DR6_ACTIVE_LOW;
+}
+
+/*
+ * With KVM_CAP_EXCEPTION_PAYLOAD, a #DB is queued with its DR6 as a
+ * payload: the bits to set, with the active-low bits inverted, so that
+ * a payload of 0 means "nothing to report" (Documentation/virt/kvm/api.rst,
+ * KVM_GET_VCPU_EVENTS).  KVM applies it to the guest's DR6 as
+ *   dr6 = (dr6 & ~B0-B3) | active-low | payload, then
+ *   dr6 ^= payload & active-low.
+ * The active-low bits are RTM (16) and BLD (11), and the reserved bits
+ * that read as 1: 31-17 and 10-4.
+ */
+uint64_t kvm_x86_debug_dr6_payload(uint64_t dr6)
+{
+    return (dr6 ^ X86_DR6_ACTIVE_LOW) & 0xffffffffull;
 }
 
 /*
@@ -143,7 +163,6 @@ void kvm_x86_debug_capacity(KVMDebugCapacity *cap)
         .insn_slots = X86_DEBUG_SLOTS,
         .data_slots = X86_DEBUG_SLOTS,
         .total_slots = X86_DEBUG_SLOTS,
-        .back_sw_breakpoints = true,
         .split = kvm_x86_debug_split,
         .sw_trap = { 0xcc },            /* int3 */
         .sw_trap_size = 1,
@@ -154,14 +173,12 @@ void kvm_x86_debug_capacity(KVMDebugCapacity *cap)
  * Slot n goes to DRn, with its enable Gn and its RWn and LENn fields in
  * DR7 as drawn above; LEN is 00 for 1 byte, 01 for 2, 11 for 4 and 10
  * for 8.  Bits 9 and 10 (GE and the reserved 1) are set as the kernel's
- * own DR7 users do.  A slot backing a software breakpoint is a 1-byte
- * execute breakpoint.
+ * own DR7 users do.
  */
 void kvm_x86_debug_encode(const KVMDebugSlot *slots, int nb,
                           struct kvm_guest_debug_arch *arch)
 {
     static const uint8_t rw_code[] = {
-        [GDB_BREAKPOINT_SW] = 0x0,
         [GDB_BREAKPOINT_HW] = 0x0,
         [GDB_WATCHPOINT_WRITE] = 0x1,
         [GDB_WATCHPOINT_ACCESS] = 0x3,
@@ -173,8 +190,9 @@ void kvm_x86_debug_encode(const KVMDebugSlot *slots, int nb,
 
     assert(nb <= X86_DEBUG_SLOTS);
     for (n = 0; n < nb; n++) {
-        assert(slots[n].type < ARRAY_SIZE(rw_code) &&
-               slots[n].type != GDB_WATCHPOINT_READ &&
+        assert((slots[n].type == GDB_BREAKPOINT_HW ||
+                slots[n].type == GDB_WATCHPOINT_WRITE ||
+                slots[n].type == GDB_WATCHPOINT_ACCESS) &&
                slots[n].len < ARRAY_SIZE(len_code));
         arch->debugreg[n] = slots[n].addr;
         arch->debugreg[7] |= (2ull << (n * 2)) |
