@@ -49,7 +49,8 @@ void kvm_debug_points_set_capacity(KVMDebugPoints *p,
     p->cap = *cap;
 }
 
-struct kvm_sw_breakpoint *kvm_debug_sw_find(KVMDebugPoints *p, vaddr pc)
+struct kvm_sw_breakpoint *kvm_debug_sw_find(const KVMDebugPoints *p,
+                                            vaddr pc)
 {
     QEMU_BUILD_BUG_ON(sizeof(vaddr) != sizeof(gint64));
     return g_hash_table_lookup(p->sw, &pc);

@@ -74,7 +74,7 @@ static bool slot_fired(const KVMDebugEvent *ev, const KVMDebugSlot *s, int n)
 }
 
 KVMDebugDecision kvm_debug_decide(const KVMDebugEvent *ev,
-                                  KVMDebugPoints *p, bool stepping)
+                                  const KVMDebugPoints *p, bool stepping)
 {
     KVMDebugDecision d = { .verdict = KVM_DEBUG_GUEST };
     bool sw, hw = false, watch = false;

@@ -9,9 +9,10 @@
  * L0, on dr0_target) and its own int3 (own_int3 = 1, at guest_int3),
  * each counted by its handler; they are off by default, as KVM's
  * instruction emulator, which runs guest code on some hosts, can execute
- * neither.  The #DB handler checks the DR6 it is given: a value whose
- * always-one bits (0xffff0ff0: reserved, and the active-low BLD and RTM)
- * are not all set counts in bad_dr6, the last such value in last_bad_dr6.
+ * neither.  With check_dr6 = 1 the #DB handler also checks the DR6 it is
+ * given: a value whose always-one bits (0xffff0ff0: reserved, and the
+ * active-low BLD and RTM) are not all set counts in bad_dr6, the last
+ * such value in last_bad_dr6.
  * Progress is written to COM1.  Symbols are global for gdb scripts.
  */
     .equ COM1, 0x3f8
@@ -106,12 +107,20 @@ setup_idt:
     ret
 
 /*
- * #DB: count a single step (DR6.BS) in db_count and clear TF, a DR0 hit
- * (B0) in dr0_count and resume with RF; check DR6, then reset it.
+ * #DB: count it in db_count and clear TF.  With check_dr6 set (by a
+ * test), read DR6 instead: count a single step (BS) in db_count and
+ * clear TF, a DR0 hit (B0) in dr0_count and resume with RF; check DR6,
+ * then reset it.  (Off by default: on a KVM that emulates guest code,
+ * this machine's, a guest touching DR6 can stall.)
  */
     .globl db_handler
 db_handler:
-    pushq %rax
+    cmpq $0, check_dr6(%rip)
+    jne 4f
+    incq db_count(%rip)
+    andq $~0x100, 16(%rsp)          /* clear TF in the saved RFLAGS */
+    iretq
+4:  pushq %rax
     movq %dr6, %rax
     pushq %rax
     andl $0xffff0ff0, %eax
@@ -168,13 +177,14 @@ dr0_target:
     .data
     .balign 8
     .globl counter, ticks, db_count, bp_count
-    .globl own_dr7, own_int3, dr0_count, bad_dr6, last_bad_dr6
+    .globl own_dr7, own_int3, check_dr6, dr0_count, bad_dr6, last_bad_dr6
 counter:    .quad 0
 ticks:      .quad 0
 db_count:   .quad 0
 bp_count:   .quad 0
 own_dr7:    .quad 0
 own_int3:   .quad 0
+check_dr6:  .quad 0
 cur_dr7:    .quad 0
 dr0_count:  .quad 0
 bad_dr6:    .quad 0

@@ -103,7 +103,8 @@ void kvm_debug_points_destroy(KVMDebugPoints *p);
 void kvm_debug_points_set_capacity(KVMDebugPoints *p,
                                    const KVMDebugCapacity *cap);
 
-struct kvm_sw_breakpoint *kvm_debug_sw_find(KVMDebugPoints *p, vaddr pc);
+struct kvm_sw_breakpoint *kvm_debug_sw_find(const KVMDebugPoints *p,
+                                            vaddr pc);
 /* Add @bp (not yet in the table, bp->pc unique) as the newest. */
 void kvm_debug_sw_add(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
 /* Take @bp out of the table; the caller frees it. */

@@ -80,7 +80,7 @@ typedef struct KVMDebugPoints KVMDebugPoints;
  * QEMU's is in the result; the target gives the guest the others.
  */
 KVMDebugDecision kvm_debug_decide(const KVMDebugEvent *ev,
-                                  KVMDebugPoints *p, bool stepping);
+                                  const KVMDebugPoints *p, bool stepping);
 
 const char *kvm_debug_verdict_name(KVMDebugVerdict verdict);
 

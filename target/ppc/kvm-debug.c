@@ -22,9 +22,18 @@
  *                                or .._WATCH_READ         (data address)
  *   BookE single step (DBSR_IC)  0                        nip
  *   BookE/e500 sw breakpoint     0                        nip
- *   Book3S PR/HV sw breakpoint   not written: stale,      pc
- *                                often non-zero
+ *   Book3S HV sw breakpoint      not written: what the    pc
+ *                                previous exit left in
+ *                                the kvm_run union
+ *   Book3S PR sw breakpoint      0 since Linux 5.4,       pc
+ *                                stale before
  *   Book3S PR single step        not written              pc
+ *
+ * Book3S HV's kvmppc_emulate_debug_inst() sets only exit_reason and
+ * address; measured on Debian's 6.1 and 6.12 kernels, status is the data
+ * of a preceding MMIO read, or 0xfffffffe after an hcall QEMU answered
+ * with H_FUNCTION.  Book3S PR clears it since "KVM: PPC: Book3S PR: Fix
+ * software breakpoints" (Linux 5.4).
  *
  * So status can only be believed for hardware points QEMU armed, and only
  * after the software-breakpoint table has been asked about address; the

@@ -110,12 +110,15 @@ def main():
             fail.append("%s: the guest saw %d bad DR6 values, last %#x"
                         % (phase, c["bad_dr6"], mem("last_bad_dr6")))
 
-    # Phase 1: software breakpoints; the guest's DR0, int3 and TF all on.
-    if r.send("M%x,8:%s" % (s["own_dr7"], (1).to_bytes(8, "little").hex())) \
-            != "OK" or \
-            r.send("M%x,8:%s" % (s["own_int3"],
-                                 (1).to_bytes(8, "little").hex())) != "OK":
-        fail.append("could not turn on the guest's own DR0 and int3")
+    def poke(name, value):
+        if r.send("M%x,8:%s" % (s[name], value.to_bytes(8, "little").hex())) \
+                != "OK":
+            fail.append("could not set the guest's %s" % name)
+
+    # Phase 1: software breakpoints; the guest's DR0, int3 and TF all on,
+    # and its #DB handler checking DR6.
+    for name in ("own_dr7", "own_int3", "check_dr6"):
+        poke(name, 1)
     for a in (s["tick"], s["main_loop"]):
         if r.send("Z0,%x,1" % a) != "OK":
             fail.append("Z0 at %#x refused" % a)
@@ -146,8 +149,8 @@ def main():
               "other than gdb's steps" % (len(own_bp), len(db)))
 
     # Phase 2: gdb's hardware breakpoint right after the guest's TF step.
-    r.send("M%x,8:%s" % (s["own_dr7"], (0).to_bytes(8, "little").hex()))
-    r.send("M%x,8:%s" % (s["own_int3"], (0).to_bytes(8, "little").hex()))
+    poke("own_dr7", 0)
+    poke("own_int3", 0)
     # Let the guest turn its DR0 off before gdb's point goes in.
     if r.send("Z0,%x,1" % s["tick"]) != "OK":
         fail.append("Z0 at tick refused")

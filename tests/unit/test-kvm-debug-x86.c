@@ -16,6 +16,7 @@
 #include <asm-x86/kvm.h>
 #include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
+#include "target/i386/exception-payload.h"
 #include "target/i386/kvm/kvm-debug.h"
 #include "kvm-debug-vm.h"
 
@@ -54,14 +55,23 @@ static KVMDebugDecision x86_exit(TestVM *s, uint32_t exception,
  * The DR6 the guest is given for a #DB exit with @dr6: what the decision
  * left, or DR6_ACTIVE_LOW when nothing is left.
  */
-static uint64_t guest_dr6(TestVM *s, uint64_t pc, uint64_t dr6)
+static uint64_t guest_dr6_dr7(TestVM *s, uint64_t pc, uint64_t dr6,
+                              uint64_t guest_dr7)
 {
     KVMDebugDecision d = x86_exit(s, 1, pc, dr6, DR7_FIXED);
     uint64_t g;
-    bool left = kvm_x86_debug_guest_dr6(dr6, &d, s->p.nb_slots > 0, &g);
+    bool left = kvm_x86_debug_guest_dr6(dr6, &d, s->p.nb_slots > 0,
+                                        guest_dr7, &g);
 
-    g_assert_cmpint(left, ==, g != DR6_ACTIVE_LOW);
+    g_assert_cmpint(left, ==, g != DR6_ACTIVE_LOW ||
+                    d.verdict == KVM_DEBUG_GUEST);
     return g;
+}
+
+/* The same, with the guest's DR7 enabling all four of its breakpoints */
+static uint64_t guest_dr6(TestVM *s, uint64_t pc, uint64_t dr6)
+{
+    return guest_dr6_dr7(s, pc, dr6, DR7_FIXED | 0xff);
 }
 
 static void test_x86_int3_of_qemu(void)
@@ -221,7 +231,11 @@ static void test_x86_split_bs_and_slot(void)
                     DR6_ACTIVE_LOW);
 }
 
-/* Without armed slots, B0-B3 are the guest's own debug registers. */
+/*
+ * Without armed slots, B0-B3 are the guest's own debug registers, for
+ * the breakpoints its DR7 enables: the hardware may report a match of a
+ * disabled one too.
+ */
 static void test_x86_guest_slots(void)
 {
     g_autoptr(TestVM) s = x86_vm();
@@ -229,6 +243,36 @@ static void test_x86_guest_slots(void)
     s->stepping = true;
     g_assert_cmphex(guest_dr6(s, 0x1000, DR6_ACTIVE_LOW | DR6_BS | 0x1), ==,
                     DR6_ACTIVE_LOW | 0x1);
+    /* DR7: L1 only */
+    g_assert_cmphex(guest_dr6_dr7(s, 0x1000, DR6_ACTIVE_LOW | DR6_BS | 0x3,
+                                  DR7_FIXED | 0x4), ==, DR6_ACTIVE_LOW | 0x2);
+    /* QEMU's step, and a match of a disabled breakpoint: nothing left */
+    g_assert_cmphex(guest_dr6_dr7(s, 0x1000, DR6_ACTIVE_LOW | DR6_BS | 0x1,
+                                  DR7_FIXED), ==, DR6_ACTIVE_LOW);
+}
+
+/*
+ * A #DB of which nothing is QEMU's is the guest's even when DR6 names no
+ * cause (INT1; a bus lock on VMX, whose exit sets BLD back to 1).
+ */
+static void test_x86_causeless_db(void)
+{
+    g_autoptr(TestVM) s = x86_vm();
+    KVMDebugDecision d;
+    uint64_t g;
+
+    d = x86_exit(s, 1, 0x1000, DR6_ACTIVE_LOW, DR7_FIXED);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_true(kvm_x86_debug_guest_dr6(DR6_ACTIVE_LOW, &d, false, 0, &g));
+    g_assert_cmphex(g, ==, DR6_ACTIVE_LOW);
+
+    /* With gdb's breakpoint armed, a stray B-bit of another slot */
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x2000, 1);
+    d = x86_exit(s, 1, 0x1000, DR6_ACTIVE_LOW | 0x2, DR7_FIXED);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
+    g_assert_true(kvm_x86_debug_guest_dr6(DR6_ACTIVE_LOW | 0x2, &d, true, 0,
+                                          &g));
+    g_assert_cmphex(g, ==, DR6_ACTIVE_LOW);
 }
 
 /* DR6 bits QEMU never causes go to the guest unchanged. */
@@ -254,17 +298,33 @@ static void test_x86_unknown_dr6_bits(void)
 /*
  * The payload format of KVM_CAP_EXCEPTION_PAYLOAD: bits to set, the
  * active-low ones inverted.  Passing DR6 itself told the guest about a
- * bus lock and an RTM region on every re-injected #DB.
+ * bus lock and an RTM region on every re-injected #DB; writing the
+ * payload back into DR6 (when a pending #DB is saved for migration) did
+ * the same.
  */
 static void test_x86_dr6_payload(void)
 {
-    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW | DR6_BS), ==,
-                    DR6_BS);
-    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW | 0x3), ==,
-                    0x3);
-    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW & ~DR6_BLD), ==,
+    static const uint64_t dr6s[] = {
+        DR6_ACTIVE_LOW | DR6_BS, DR6_ACTIVE_LOW | 0x3,
+        DR6_ACTIVE_LOW & ~DR6_BLD, (DR6_ACTIVE_LOW & ~DR6_RTM) | DR6_BD,
+        DR6_ACTIVE_LOW,
+    };
+    int i;
+
+    g_assert_cmphex(x86_dr6_to_payload(DR6_ACTIVE_LOW | DR6_BS), ==, DR6_BS);
+    g_assert_cmphex(x86_dr6_to_payload(DR6_ACTIVE_LOW | 0x3), ==, 0x3);
+    g_assert_cmphex(x86_dr6_to_payload(DR6_ACTIVE_LOW & ~DR6_BLD), ==,
                     DR6_BLD);
-    g_assert_cmphex(kvm_x86_debug_dr6_payload(DR6_ACTIVE_LOW), ==, 0);
+    g_assert_cmphex(x86_dr6_to_payload(DR6_ACTIVE_LOW), ==, 0);
+    /* Delivered on an idle DR6, a payload gives back the DR6 it came from */
+    for (i = 0; i < ARRAY_SIZE(dr6s); i++) {
+        g_assert_cmphex(x86_dr6_apply_payload(DR6_ACTIVE_LOW,
+                                              x86_dr6_to_payload(dr6s[i])),
+                        ==, dr6s[i]);
+    }
+    /* B0-B3 are replaced, BS accumulates */
+    g_assert_cmphex(x86_dr6_apply_payload(DR6_ACTIVE_LOW | DR6_BS | 0x1, 0x2),
+                    ==, DR6_ACTIVE_LOW | DR6_BS | 0x2);
 }
 
 static void test_x86_decode_fields(void)
@@ -317,6 +377,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug/x86/split-bs-and-slot",
                     test_x86_split_bs_and_slot);
     g_test_add_func("/kvm-debug/x86/guest-slots", test_x86_guest_slots);
+    g_test_add_func("/kvm-debug/x86/causeless-db", test_x86_causeless_db);
     g_test_add_func("/kvm-debug/x86/unknown-dr6-bits",
                     test_x86_unknown_dr6_bits);
     g_test_add_func("/kvm-debug/x86/dr6-payload", test_x86_dr6_payload);

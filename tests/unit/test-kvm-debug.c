@@ -223,18 +223,18 @@ static void test_ppc_book3s_pr_stale_status(void)
         KVMPPC_DEBUG_WATCH_WRITE,
         KVMPPC_DEBUG_WATCH_READ,
         KVMPPC_DEBUG_WATCH_READ | KVMPPC_DEBUG_WATCH_WRITE,
-        0xfffffffe,
+        0xdeadbeef,                     /* HV, after an MMIO read */
+        0xfffffffe,                     /* HV, after an hcall: H_FUNCTION */
         0xffffffff,
     };
     g_autoptr(TestVM) s = ppc_vm(false);
     int i;
 
     /*
-     * Book3S does not always write status on a software-breakpoint exit
-     * (HV never does; PR before Linux 5.4 did not), so whatever an
-     * earlier exit left there comes back.  QEMU used to take that for a
-     * hardware event, find no armed point and re-enter the guest at the
-     * trap forever.
+     * Book3S HV never writes status on a software-breakpoint exit, nor
+     * did PR before Linux 5.4, so whatever an earlier exit left there
+     * comes back.  QEMU used to take that for a hardware event, find no
+     * armed point and re-enter the guest at the trap forever.
      */
     test_vm_add_sw(s, 0x100);
     for (i = 0; i < ARRAY_SIZE(stale); i++) {

@@ -10,6 +10,7 @@
 /* By name, so that the decoder builds and is unit-tested on any host. */
 #include <asm-x86/kvm.h>
 #include "gdbstub/enums.h"
+#include "target/i386/exception-payload.h"
 #include "kvm-debug.h"
 
 /*
@@ -41,7 +42,6 @@
 #define X86_EXCP_BP         3
 #define X86_DR6_B_MASK      0xfull
 #define X86_DR6_BS          (1ull << 14)
-#define X86_DR6_ACTIVE_LOW  0xffff0ff0ull
 
 void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
                           KVMDebugEvent *ev)
@@ -70,36 +70,31 @@ void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
  * hold QEMU's DR0-DR3 and DR7, not the guest's, so B0-B3 are never the
  * guest's: a B-bit of a slot QEMU did not enable is the hardware saying
  * an address matched anyway, and means nothing.  Without armed slots
- * the guest's own debug registers are loaded and B0-B3 are its own.
- * Every other bit goes to the guest unchanged.
+ * the guest's own debug registers are loaded and B0-B3 are its own, for
+ * the breakpoints its DR7 enables (L0-L3 or G0-G3).  Every other bit
+ * goes to the guest as the exit reported it.
+ *
+ * A #DB of which nothing is QEMU's goes to the guest even when DR6 names
+ * no cause (an INT1 instruction, or a bus lock on VMX, whose exit loses
+ * BLD): it happened, and dropping it would re-run the instruction.
  */
 bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
-                             bool slots_armed, uint64_t *guest_dr6)
+                             bool slots_armed, uint64_t guest_dr7,
+                             uint64_t *guest_dr6)
 {
+    int n;
+
     dr6 &= 0xffffffffull;
     if (d->qemu_step) {
         dr6 &= ~X86_DR6_BS;
     }
-    if (slots_armed) {
-        dr6 &= ~X86_DR6_B_MASK;
+    for (n = 0; n < 4; n++) {
+        if (slots_armed || !((guest_dr7 >> (n * 2)) & 3)) {
+            dr6 &= ~(1ull << n);
+        }
     }
     *guest_dr6 = dr6;
-    return dr6 != X86_DR6_ACTIVE_LOW;
-}
-
-/*
- * With KVM_CAP_EXCEPTION_PAYLOAD, a #DB is queued with its DR6 as a
- * payload: the bits to set, with the active-low bits inverted, so that
- * a payload of 0 means "nothing to report" (Documentation/virt/kvm/api.rst,
- * KVM_GET_VCPU_EVENTS).  KVM applies it to the guest's DR6 as
- *   dr6 = (dr6 & ~B0-B3) | active-low | payload, then
- *   dr6 ^= payload & active-low.
- * The active-low bits are RTM (16) and BLD (11), and the reserved bits
- * that read as 1: 31-17 and 10-4.
- */
-uint64_t kvm_x86_debug_dr6_payload(uint64_t dr6)
-{
-    return (dr6 ^ X86_DR6_ACTIVE_LOW) & 0xffffffffull;
+    return dr6 != X86_DR6_ACTIVE_LOW || d->verdict == KVM_DEBUG_GUEST;
 }
 
 /*

@@ -18,16 +18,15 @@ struct kvm_guest_debug_arch;
 void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
                           KVMDebugEvent *ev);
 
-/* DR6 @dr6, as read, in the payload format of KVM_CAP_EXCEPTION_PAYLOAD. */
-uint64_t kvm_x86_debug_dr6_payload(uint64_t dr6);
-
 /*
  * The guest's part of a #DB whose DR6 was @dr6, once QEMU took its part
- * @d; @slots_armed: QEMU's debug registers were loaded.  Stores it in
- * @guest_dr6 (DR6 format) and returns whether anything is left.
+ * @d.  @slots_armed: the vCPU ran with QEMU's debug registers loaded;
+ * else @guest_dr7 is the guest's DR7.  Stores the part in @guest_dr6
+ * (register format) and returns whether the guest gets a #DB.
  */
 bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
-                             bool slots_armed, uint64_t *guest_dr6);
+                             bool slots_armed, uint64_t guest_dr7,
+                             uint64_t *guest_dr6);
 
 /* The four debug-register slots, for the VM's debug tables. */
 void kvm_x86_debug_capacity(KVMDebugCapacity *cap);
