@@ -40,6 +40,18 @@ def skip_unless_usable(qemu, accel):
             sys.exit(77)
 
 
+def require_accel(qemu, accel):
+    """On a real-KVM test host (HOST_KVM set by scripts/host-*.sh), a
+    /dev/kvm that is not usable fails the test; elsewhere an unusable KVM
+    skips it (skip_unless_usable)."""
+    if os.environ.get("HOST_KVM"):
+        if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+            finish(["no usable /dev/kvm on the %s host"
+                    % os.environ["HOST_KVM"]])
+    else:
+        skip_unless_usable(qemu, accel)
+
+
 def finish(fail, qemu_stderr="", reproduce=None):
     """A test's verdict: a sanitizer report in QEMU's stderr fails it too;
     print each failure (and how to reproduce) and exit 1, or PASS."""
@@ -152,6 +164,18 @@ class Guest:
         stop = r.send("c")
         assert stop.startswith("T05"), stop
         assert r.send("z1,%x,1" % self.sym["start64"]) == "OK"
+
+    def trace_log(self):
+        """Send QEMU's log (its -trace events) to a file; return a function
+        that reads all of it so far."""
+        path = os.path.join(self.tmp.name, "trace")
+        self.qmp.cmd("human-monitor-command",
+                     **{"command-line": "logfile " + path})
+
+        def read():
+            with open(path, errors="replace") as f:
+                return f.read()
+        return read
 
     def pc(self):
         return int.from_bytes(bytes.fromhex(self.rsp.send("p10")), "little")

@@ -30,11 +30,10 @@ Fails when: a counter of the guest falls behind the loop, the guest sees
 a bad DR6, a stop is missing or elsewhere, or the trace lacks the path.
 """
 
-import os
 import re
 import sys
 
-from guest import Guest, finish, skip_unless_usable
+from guest import Guest, finish, require_accel
 
 TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
                        r" dr6 0x([0-9a-f]+): (\S+) guest (\d) dr6 0x([0-9a-f]+)")
@@ -47,19 +46,12 @@ def le64(hexstr):
 
 def main():
     qemu, bios, accel = sys.argv[1:4]
-    if os.environ.get("HOST_KVM"):
-        if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-            finish(["no usable /dev/kvm on the %s host"
-                    % os.environ["HOST_KVM"]])
-    else:
-        skip_unless_usable(qemu, accel)
+    require_accel(qemu, accel)
 
     fail = []
     extra = ["-trace", "kvm_x86_handle_debug"] if accel == "kvm" else []
     g = Guest(qemu, bios, accel, extra=extra)
-    trace_path = os.path.join(g.tmp.name, "trace")
-    g.qmp.cmd("human-monitor-command",
-              **{"command-line": "logfile " + trace_path})
+    log = g.trace_log()
     r = g.rsp
     s = g.sym
     g.run_to_payload()
@@ -67,10 +59,8 @@ def main():
     def trace():
         if accel != "kvm":
             return []
-        with open(trace_path, errors="replace") as f:
-            return [(int(e), int(pc, 16), int(d6, 16), v, gp == "1",
-                     int(gd6, 16))
-                    for e, pc, d6, v, gp, gd6 in TRACE_X86.findall(f.read())]
+        return [(int(e), int(pc, 16), int(d6, 16), v, gp == "1", int(gd6, 16))
+                for e, pc, d6, v, gp, gd6 in TRACE_X86.findall(log())]
 
     def mem(name):
         return le64(r.send("m%x,8" % s[name]))

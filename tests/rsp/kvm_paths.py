@@ -25,11 +25,10 @@ trace line of the exit BP_PATH names; the guest's #DB count falls
 behind; KVM is unusable under scripts/host-x86.sh (never a skip there).
 """
 
-import os
 import re
 import sys
 
-from guest import Guest, finish, skip_unless_usable
+from guest import Guest, finish, require_accel
 
 TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
                        r" dr6 0x([0-9a-f]+): (\S+)")
@@ -45,27 +44,16 @@ def main():
     qemu, bios, bp_path = sys.argv[1:4]
     assert bp_path in ("bp-exit", "emulation-failure"), bp_path
     watch = sys.argv[4:] != ["nowatch"]
-    if os.environ.get("HOST_KVM"):
-        if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-            finish(["no usable /dev/kvm on the %s host"
-                    % os.environ["HOST_KVM"]])
-    else:
-        skip_unless_usable(qemu, "kvm")
+    require_accel(qemu, "kvm")
 
     fail = []
     g = Guest(qemu, bios, "kvm", extra=["-trace", "kvm_x86_handle_debug",
                                         "-trace",
                                         "kvm_emulation_failure_at_breakpoint"])
-    trace_path = os.path.join(g.tmp.name, "trace")
-    g.qmp.cmd("human-monitor-command",
-              **{"command-line": "logfile " + trace_path})
+    trace = g.trace_log()
     r = g.rsp
     s = g.sym
     g.run_to_payload()
-
-    def trace():
-        with open(trace_path, errors="replace") as f:
-            return f.read()
 
     def run_to(expect_pc, what):
         try:
