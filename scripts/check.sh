@@ -26,7 +26,8 @@ check_checkpatch() {
     local p=$1 out f bad=0
     [ -f "$p" ] || p=$PATCHES/$p
     [ -f "$p" ] || die "no such patch: $1"
-    out=$CACHE/checkpatch.out
+    # One file per run: the test command runs checks in parallel.
+    out=$(mktemp)
     (cd "$WORK" && ./scripts/checkpatch.pl "$p" > "$out" 2>&1) || bad=1
     grep -q '^total: 0 errors, 0 warnings' "$out" || bad=1
     if [ $bad = 1 ] && grep -q '^total: 0 errors, 1 warnings' "$out" &&
@@ -47,8 +48,9 @@ check_checkpatch() {
     else
         grep -E '^(ERROR|WARNING)' -A4 "$out" >&2 || cat "$out" >&2
         echo "checkpatch: FAILED: $(basename "$p")"
-        return 1
     fi
+    rm -f "$out"
+    return $bad
 }
 
 check_roundtrip() {
