@@ -21,14 +21,27 @@ void fuzz_ppc_capacity(bool booke, KVMDebugCapacity *cap)
     cap->sw_trap_size = 4;
 }
 
-void fuzz_ppc_decode(const uint8_t *raw, KVMDebugEvent *ev)
+void fuzz_ppc_decode(const uint8_t *raw, bool booke, KVMDebugEvent *ev)
 {
     struct kvm_debug_exit_arch arch;
+    uint32_t want;
 
     memcpy(&arch, raw, sizeof(arch));
-    kvmppc_debug_decode(&arch, ev);
+    kvmppc_debug_decode(&arch, booke, ev);
     /* ppc reports addresses, never slot numbers. */
     assert(!ev->hw_slots);
+    assert(ev->pc == arch.address);
+    /* Only BookE's status says what the exit is; a DAC value is exact. */
+    if (booke && (arch.status & KVMPPC_DEBUG_BREAKPOINT)) {
+        want = KVM_DEBUG_EV_HW_BREAK;
+    } else if (booke && (arch.status & (KVMPPC_DEBUG_WATCH_READ |
+                                        KVMPPC_DEBUG_WATCH_WRITE))) {
+        want = KVM_DEBUG_EV_WATCH | KVM_DEBUG_EV_EXACT;
+        assert(ev->watch_addr == arch.address);
+    } else {
+        want = KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK;
+    }
+    assert(ev->flags == want);
 }
 
 void fuzz_ppc_encode_check(const KVMDebugSlot *slots, int nb)

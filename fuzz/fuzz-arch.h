@@ -35,7 +35,7 @@ void fuzz_x86_capacity(KVMDebugCapacity *cap);
 void fuzz_x86_decode(const uint8_t *raw, KVMDebugEvent *ev);
 void fuzz_x86_encode_check(const KVMDebugSlot *slots, int nb);
 void fuzz_ppc_capacity(bool booke, KVMDebugCapacity *cap);
-void fuzz_ppc_decode(const uint8_t *raw, KVMDebugEvent *ev);
+void fuzz_ppc_decode(const uint8_t *raw, bool booke, KVMDebugEvent *ev);
 void fuzz_ppc_encode_check(const KVMDebugSlot *slots, int nb);
 
 #endif

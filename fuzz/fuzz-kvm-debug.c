@@ -284,7 +284,7 @@ static void op_exit(KVMDebugPoints *p, Model *m, Input *in)
     if (m->arch == FUZZ_X86) {
         fuzz_x86_decode(raw, &ev);
     } else {
-        fuzz_ppc_decode(raw, &ev);
+        fuzz_ppc_decode(raw, m->arch == FUZZ_PPC_BOOKE, &ev);
     }
     d = kvm_debug_decide(&ev, p, stepping);
     assert(strcmp(kvm_debug_verdict_name(d.verdict), "invalid"));
@@ -292,8 +292,8 @@ static void op_exit(KVMDebugPoints *p, Model *m, Input *in)
     nb = kvm_debug_layout(p, s);
     /*
      * Which armed points the exit names: by slot (x86), whatever the pc,
-     * or by address (ppc): the pc for a breakpoint, anywhere in the
-     * watched range for a watchpoint.
+     * or by address (ppc): the pc for a breakpoint; for a watchpoint the
+     * address it starts at (BookE names its DAC), else anywhere in it.
      */
     for (i = 0; i < nb; i++) {
         bool w = is_watch(s[i].type);
@@ -304,6 +304,8 @@ static void op_exit(KVMDebugPoints *p, Model *m, Input *in)
         }
         if (ev.hw_slots) {
             named = ev.hw_slots & (1u << i);
+        } else if (w && (ev.flags & KVM_DEBUG_EV_EXACT)) {
+            named = ev.watch_addr == s[i].addr;
         } else if (w) {
             named = ev.watch_addr >= s[i].addr &&
                     ev.watch_addr <= s[i].addr + MAX(s[i].len, 1) - 1;

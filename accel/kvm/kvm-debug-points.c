@@ -77,7 +77,7 @@ unsigned kvm_debug_sw_count(KVMDebugPoints *p)
 int kvm_debug_sw_check(KVMDebugPoints *p, vaddr pc)
 {
     if (!p->cap.sw_trap_size) {
-        return -ENOSYS;
+        return -EOPNOTSUPP;
     }
     if (pc % p->cap.sw_trap_size) {
         return -EINVAL;

@@ -62,6 +62,9 @@ static bool slot_fired(const KVMDebugEvent *ev, const KVMDebugSlot *s, int n)
         if (ev->hw_slots) {
             return ev->hw_slots & (1u << n);
         }
+        if (ev->flags & KVM_DEBUG_EV_EXACT) {
+            return ev->watch_addr == s->addr;
+        }
         return ev->watch_addr - s->addr < MAX(s->len, 1);
     }
     if (!(ev->flags & KVM_DEBUG_EV_HW_BREAK)) {

@@ -115,7 +115,9 @@ unsigned kvm_debug_sw_count(KVMDebugPoints *p);
  * must have said what it plants, the trap must be aligned to its size,
  * so that two traps never overlap and none straddles a page, and the
  * table must hold fewer than KVM_DEBUG_MAX_SW_BREAKPOINTS.  Returns 0,
- * -ENOSYS, -EINVAL or -ENOSPC.
+ * -EOPNOTSUPP (no trap is known: not -ENOSYS, which the gdbstub answers
+ * with an empty reply, and gdb would then write its own trap into guest
+ * memory, one KVM does not exit for), -EINVAL or -ENOSPC.
  */
 int kvm_debug_sw_check(KVMDebugPoints *p, vaddr pc);
 

@@ -30,6 +30,11 @@
 #define KVM_DEBUG_EV_HW_BREAK   (1u << 2)
 /* The hardware claims a data watchpoint matched. */
 #define KVM_DEBUG_EV_WATCH      (1u << 3)
+/*
+ * watch_addr is exactly the address of the watchpoint that matched, as
+ * BookE reports its DAC register, not some address inside the range.
+ */
+#define KVM_DEBUG_EV_EXACT      (1u << 4)
 
 typedef enum KVMDebugWatchKind {
     KVM_DEBUG_WATCH_NONE   = 0,

@@ -35,26 +35,28 @@
  * with H_FUNCTION.  Book3S PR clears it since "KVM: PPC: Book3S PR: Fix
  * software breakpoints" (Linux 5.4).
  *
- * So status can only be believed for hardware points QEMU armed, and only
- * after the software-breakpoint table has been asked about address; the
- * generic decision does it in that order.  No exit distinguishes a
- * completed single step, so every exit is flagged as a possible step: the
+ * So on BookE, status says which exit it is: an IAC hit at nip, a DAC
+ * hit at the very data address the DAC holds (never a pc: it is not
+ * looked up as a software breakpoint), or, with status 0, a single step
+ * or a software breakpoint at nip.  On Book3S status is never believed:
+ * Book3S has no hardware points, and every exit is a possible software
+ * breakpoint at pc.  No exit distinguishes a completed single step from
+ * a software breakpoint, so those are flagged as possible steps: the
  * decision reports a step only while QEMU is stepping.
  */
-void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch,
+void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch, bool booke,
                          KVMDebugEvent *ev)
 {
-    *ev = (KVMDebugEvent) {
-        .flags = KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK,
-        .pc = arch->address,
-    };
+    *ev = (KVMDebugEvent) { .pc = arch->address };
 
-    if (arch->status & KVMPPC_DEBUG_BREAKPOINT) {
-        ev->flags |= KVM_DEBUG_EV_HW_BREAK;
-    }
-    if (arch->status & (KVMPPC_DEBUG_WATCH_READ | KVMPPC_DEBUG_WATCH_WRITE)) {
-        ev->flags |= KVM_DEBUG_EV_WATCH;
+    if (booke && (arch->status & KVMPPC_DEBUG_BREAKPOINT)) {
+        ev->flags = KVM_DEBUG_EV_HW_BREAK;
+    } else if (booke && (arch->status & (KVMPPC_DEBUG_WATCH_READ |
+                                         KVMPPC_DEBUG_WATCH_WRITE))) {
+        ev->flags = KVM_DEBUG_EV_WATCH | KVM_DEBUG_EV_EXACT;
         ev->watch_addr = arch->address;
+    } else {
+        ev->flags = KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK;
     }
 }
 

@@ -15,7 +15,7 @@
 struct kvm_debug_exit_arch;
 struct kvm_guest_debug_arch;
 
-void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch,
+void kvmppc_debug_decode(const struct kvm_debug_exit_arch *arch, bool booke,
                          KVMDebugEvent *ev);
 
 /* The debug slots KVM offers: @booke for BookE, else Book3S. */

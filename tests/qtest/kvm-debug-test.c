@@ -364,6 +364,54 @@ static void test_sw_breakpoint(const void *opaque)
     session_end(&s);
 }
 
+/*
+ * A software breakpoint inserted twice and removed once is still there,
+ * and its stop still says swbreak.
+ */
+static void test_sw_breakpoint_use_count(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    int len = c->guest->big_endian ? 4 : 1;
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", c->guest->nop, len), ==,
+                    "OK");
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", c->guest->nop, len), ==,
+                    "OK");
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop, len), ==,
+                    "OK");
+    assert_stop(&s, rsp(&s, "c"), c->guest->nop, "swbreak:;");
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop, len), ==,
+                    "OK");
+    g_assert_true(rsp(&s, "z0,%" PRIx64 ",%d", c->guest->nop, len)[0] ==
+                  'E');
+    session_end(&s);
+}
+
+/*
+ * x86 under KVM: with a software and a hardware breakpoint at the same
+ * instruction, the debug register matches before the int3 executes, and
+ * the stop says so.
+ */
+static void test_sw_and_hw_breakpoint(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    assert_stop(&s, rsp(&s, "c"), c->guest->nop, "hwbreak:;");
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    session_end(&s);
+}
+
 static void test_hw_breakpoint(const void *opaque)
 {
     const Case *c = opaque;
@@ -793,6 +841,7 @@ static void add_cases(const Guest *g, const char *accel)
         bool kvm_x86_only;
     } tests[] = {
         { "sw-breakpoint", test_sw_breakpoint },
+        { "sw-breakpoint-use-count", test_sw_breakpoint_use_count },
         { "sw-breakpoint-hidden", test_sw_breakpoint_hidden },
         { "detach-restores", test_detach_restores },
         { "hw-breakpoint", test_hw_breakpoint },
@@ -806,6 +855,8 @@ static void add_cases(const Guest *g, const char *accel)
         { "access-watchpoint", test_access_watchpoint, true },
         { "read-watchpoint", test_read_watchpoint, true, true },
         { "x86-debug-slots", test_x86_debug_slots, false, false, true },
+        { "sw-and-hw-breakpoint", test_sw_and_hw_breakpoint, false, false,
+          true },
     };
     int i;
 

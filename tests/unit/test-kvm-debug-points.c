@@ -362,7 +362,7 @@ static void test_sw_check(void)
     kvm_debug_points_init(&p);
     cap.sw_trap_size = 0;
     kvm_debug_points_set_capacity(&p, &cap);
-    g_assert_cmpint(kvm_debug_sw_check(&p, 0x1000), ==, -ENOSYS);
+    g_assert_cmpint(kvm_debug_sw_check(&p, 0x1000), ==, -EOPNOTSUPP);
     kvm_debug_points_destroy(&p);
 }
 

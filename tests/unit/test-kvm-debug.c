@@ -194,6 +194,7 @@ static void test_decide_names(void)
 
 /* ppc: exits as BookE, Book3S PR and Book3S HV kernels produce them */
 
+/* An exit on @s, a BookE VM when it has debug slots (Book3S has none) */
 static KVMDebugDecision ppc_exit(TestVM *s, uint64_t address,
                                  uint32_t status)
 {
@@ -202,7 +203,7 @@ static KVMDebugDecision ppc_exit(TestVM *s, uint64_t address,
     };
     KVMDebugEvent ev;
 
-    kvmppc_debug_decode(&arch, &ev);
+    kvmppc_debug_decode(&arch, s->p.cap.total_slots > 0, &ev);
     return test_vm_decide(s, &ev);
 }
 
@@ -292,6 +293,48 @@ static void test_ppc_booke_dac(void)
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
 }
 
+/*
+ * BookE reports the DAC register for a DAC hit: a data address, never
+ * looked up as a software breakpoint, and matched exactly, so that of
+ * two overlapping watchpoints the one whose DAC fired is reported.
+ */
+static void test_ppc_booke_dac_exact(void)
+{
+    g_autoptr(TestVM) s = ppc_vm(true);
+    KVMDebugDecision d;
+
+    test_vm_add_sw(s, 0x9004);
+    g_assert_cmpint(ppc_exit(s, 0x9004, KVMPPC_DEBUG_WATCH_WRITE).verdict,
+                    ==, KVM_DEBUG_GUEST);
+
+    test_vm_arm(s, 0, GDB_WATCHPOINT_WRITE, 0x9000, 8);
+    test_vm_arm(s, 1, GDB_WATCHPOINT_ACCESS, 0x9004, 4);
+    d = ppc_exit(s, 0x9004, KVMPPC_DEBUG_WATCH_READ);
+    g_assert_cmpint(d.verdict, ==, KVM_DEBUG_WATCHPOINT);
+    g_assert_cmphex(d.watch_addr, ==, 0x9004);
+    g_assert_cmpint(d.watch_kind, ==, KVM_DEBUG_WATCH_ACCESS);
+    /* Inside the first range, but no DAC holds it */
+    g_assert_cmpint(ppc_exit(s, 0x9002, KVMPPC_DEBUG_WATCH_WRITE).verdict,
+                    ==, KVM_DEBUG_GUEST);
+    /* An IAC hit at the software breakpoint is not the software one */
+    g_assert_cmpint(ppc_exit(s, 0x9004, KVMPPC_DEBUG_BREAKPOINT).verdict,
+                    ==, KVM_DEBUG_GUEST);
+}
+
+/* Book3S has no hardware points: status never makes an exit one. */
+static void test_ppc_book3s_ignores_status(void)
+{
+    g_autoptr(TestVM) s = ppc_vm(false);
+    struct kvm_debug_exit_arch arch = {
+        .address = 0x700, .status = KVMPPC_DEBUG_WATCH_WRITE,
+    };
+    KVMDebugEvent ev;
+
+    kvmppc_debug_decode(&arch, false, &ev);
+    g_assert_cmpuint(ev.flags, ==, KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK);
+    g_assert_cmpint(test_vm_decide(s, &ev).verdict, ==, KVM_DEBUG_GUEST);
+}
+
 static void test_ppc_guest_trap(void)
 {
     g_autoptr(TestVM) s = ppc_vm(false);
@@ -305,12 +348,14 @@ static void test_ppc_guest_trap(void)
 
 static void test_ppc_single_step(void)
 {
-    g_autoptr(TestVM) s = ppc_vm(true);
+    g_autoptr(TestVM) booke = ppc_vm(true);
+    g_autoptr(TestVM) book3s = ppc_vm(false);
 
-    s->stepping = true;
+    booke->stepping = true;
+    book3s->stepping = true;
     /* BookE reports DBSR_IC with status 0; Book3S PR leaves it stale. */
-    g_assert_cmpint(ppc_exit(s, 0x3004, 0).verdict, ==, KVM_DEBUG_STEP);
-    g_assert_cmpint(ppc_exit(s, 0x3008, KVMPPC_DEBUG_BREAKPOINT).verdict,
+    g_assert_cmpint(ppc_exit(booke, 0x3004, 0).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmpint(ppc_exit(book3s, 0x3008, KVMPPC_DEBUG_BREAKPOINT).verdict,
                     ==, KVM_DEBUG_STEP);
 }
 
@@ -321,12 +366,18 @@ static void test_ppc_decode_fields(void)
     };
     KVMDebugEvent ev;
 
-    kvmppc_debug_decode(&arch, &ev);
+    kvmppc_debug_decode(&arch, true, &ev);
     g_assert_cmphex(ev.pc, ==, 0xfeedbeef00);
     g_assert_cmphex(ev.watch_addr, ==, 0xfeedbeef00);
     g_assert_cmpuint(ev.hw_slots, ==, 0);
-    g_assert_true(ev.flags & KVM_DEBUG_EV_WATCH);
-    g_assert_false(ev.flags & KVM_DEBUG_EV_HW_BREAK);
+    g_assert_cmpuint(ev.flags, ==, KVM_DEBUG_EV_WATCH | KVM_DEBUG_EV_EXACT);
+
+    arch.status = KVMPPC_DEBUG_BREAKPOINT;
+    kvmppc_debug_decode(&arch, true, &ev);
+    g_assert_cmpuint(ev.flags, ==, KVM_DEBUG_EV_HW_BREAK);
+    arch.status = 0;
+    kvmppc_debug_decode(&arch, true, &ev);
+    g_assert_cmpuint(ev.flags, ==, KVM_DEBUG_EV_STEP | KVM_DEBUG_EV_SW_BREAK);
 }
 
 static void ppc_table(KVMDebugPoints *p, bool booke)
@@ -428,6 +479,10 @@ int main(int argc, char **argv)
                     test_ppc_book3s_hv_sw_breakpoint);
     g_test_add_func("/kvm-debug/ppc/booke-iac", test_ppc_booke_iac);
     g_test_add_func("/kvm-debug/ppc/booke-dac", test_ppc_booke_dac);
+    g_test_add_func("/kvm-debug/ppc/booke-dac-exact",
+                    test_ppc_booke_dac_exact);
+    g_test_add_func("/kvm-debug/ppc/book3s-ignores-status",
+                    test_ppc_book3s_ignores_status);
     g_test_add_func("/kvm-debug/ppc/guest-trap", test_ppc_guest_trap);
     g_test_add_func("/kvm-debug/ppc/single-step", test_ppc_single_step);
     g_test_add_func("/kvm-debug/ppc/decode-fields", test_ppc_decode_fields);
