@@ -88,11 +88,6 @@ int kvm_debug_sw_check(KVMDebugPoints *p, vaddr pc)
     return 0;
 }
 
-static bool is_watch(int type)
-{
-    return type != GDB_BREAKPOINT_HW && type != GDB_BREAKPOINT_SW;
-}
-
 /*
  * Lay gdb's hardware points out into slots, in insertion order, and
  * check them against the capacity.  Returns 0 and fills p->slots, or a
@@ -119,7 +114,7 @@ static int relayout(KVMDebugPoints *p)
         for (k = n; k < n + got; k++) {
             slots[k].point = i;
         }
-        if (is_watch(pt->type)) {
+        if (kvm_debug_is_watch(pt->type)) {
             data += got;
         } else {
             insn += got;

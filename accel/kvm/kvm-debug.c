@@ -35,11 +35,6 @@
  * lost otherwise; gdb needs it even after a step), then the step, the
  * software breakpoint and the hardware breakpoint.
  */
-static bool is_watch(int type)
-{
-    return type != GDB_BREAKPOINT_HW && type != GDB_BREAKPOINT_SW;
-}
-
 static KVMDebugWatchKind watch_kind(int type)
 {
     switch (type) {
@@ -55,7 +50,7 @@ static KVMDebugWatchKind watch_kind(int type)
 /* Whether slot @s, armed by QEMU, is what the exit @ev reports. */
 static bool slot_fired(const KVMDebugEvent *ev, const KVMDebugSlot *s, int n)
 {
-    if (is_watch(s->type)) {
+    if (kvm_debug_is_watch(s->type)) {
         if (!(ev->flags & KVM_DEBUG_EV_WATCH)) {
             return false;
         }
@@ -95,7 +90,7 @@ KVMDebugDecision kvm_debug_decide(const KVMDebugEvent *ev,
         if (ev->hw_slots) {
             d.qemu_slots |= 1u << n;
         }
-        if (!is_watch(s->type)) {
+        if (!kvm_debug_is_watch(s->type)) {
             hw = true;
             continue;
         }

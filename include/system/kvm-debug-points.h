@@ -12,6 +12,7 @@
 #include "exec/vaddr.h"
 #include "exec/hwaddr.h"
 #include "qemu/queue.h"
+#include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
 
 /*
@@ -79,6 +80,12 @@ typedef struct KVMDebugCapacity {
     uint8_t sw_trap[8];
     uint8_t sw_trap_size;
 } KVMDebugCapacity;
+
+/* Whether gdb's point type @type (gdbstub/enums.h) watches data */
+static inline bool kvm_debug_is_watch(int type)
+{
+    return type != GDB_BREAKPOINT_HW && type != GDB_BREAKPOINT_SW;
+}
 
 typedef struct KVMDebugPoint {
     int type;
