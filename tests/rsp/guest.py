@@ -113,7 +113,7 @@ class Guest:
     """QEMU running the x86 test guest, with gdb and QMP sockets."""
 
     def __init__(self, qemu, bios, accel, smp=1, gdb=True, stopped=True,
-                 serial=None, extra=()):
+                 serial=None, extra=(), env=None):
         self.sym = symbols(os.path.splitext(bios)[0] + ".elf")
         self.tmp = tempfile.TemporaryDirectory()
         qmp_path = os.path.join(self.tmp.name, "qmp")
@@ -133,6 +133,7 @@ class Guest:
             args.append("-S")
         args += list(extra)
         self.proc = subprocess.Popen(args, stderr=subprocess.PIPE,
+                                     env=dict(os.environ, **(env or {})),
                                      preexec_fn=die_with_parent)
         self.qmp = QMP(qmp_path)
         self.rsp = RSP(self.port) if gdb else None

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""KVM refusing a guest-debug state reaches gdb, and nothing of the
+refused change stays behind.
+
+  guest_debug_refused.py QEMU GUEST_BIN SHIM
+
+SHIM is tests/rsp/refuse_guest_debug.c built as a shared object; QEMU
+runs with it preloaded, so KVM_SET_GUEST_DEBUG fails with EINVAL while
+the test's rule file says so (a kernel refuses a state it cannot run:
+SEV-ES, too many s390 points, a pending exception, ...).  Two vCPUs;
+gdb addresses the second vCPU (Hc2, cpu_index 1), so the vCPU that
+applies a change at once is not the first one.
+
+1. Z1 while KVM refuses USE_HW_BP: the reply is an error; z1 of it finds
+   nothing; the guest runs through tick without a stop; no vCPU ever
+   runs with USE_HW_BP.
+2. Z0 while KVM refuses USE_SW_BP: an error; the guest's byte at tick is
+   unchanged in guest memory; the guest runs through tick.
+3. z0 of an inserted Z0 while KVM refuses a state without USE_SW_BP: an
+   error; the trap stays planted and, with the rule gone, stops the
+   guest at tick; then z0 restores the guest's byte.
+
+The shim's log proves each refusal happened (and only then), the
+kvm_update_guest_debug trace that the addressed vCPU applied each
+change before the reply.  Fails when a refusal is answered OK, leaves
+the point or its trap behind, or loses a point KVM kept.
+Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
+
+import os
+import re
+import socket
+import sys
+import tempfile
+
+from guest import Guest, finish, require_accel
+
+USE_SW_BP = 0x10000
+USE_HW_BP = 0x20000
+APPLIED = re.compile(r"kvm_update_guest_debug cpu (\d+) control 0x([0-9a-f]+)"
+                     r" applied 1")
+
+
+def main():
+    qemu, bios, shim = sys.argv[1:4]
+    require_accel(qemu, "kvm")
+    fail = []
+    tmp = tempfile.TemporaryDirectory()
+    rules = os.path.join(tmp.name, "rules")
+    refusals = os.path.join(tmp.name, "refusals")
+    g = Guest(qemu, bios, "kvm", smp=2,
+              extra=["-trace", "kvm_update_guest_debug"],
+              env={"LD_PRELOAD": os.path.abspath(shim),
+                   "REFUSE_GUEST_DEBUG": rules,
+                   "REFUSE_GUEST_DEBUG_LOG": refusals})
+    log = g.trace_log()
+    r, s = g.rsp, g.sym
+    g.run_to_payload()
+    if r.send("Hc2") != "OK":
+        fail.append("Hc2 refused")
+    tick = s["tick"]
+    orig = g.phys(tick, 1)
+
+    def rule(text):
+        with open(rules, "w") as f:
+            f.write(text)
+
+    def refused():
+        try:
+            with open(refusals) as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def applied(since):
+        return [(int(c), int(ctl, 16))
+                for c, ctl in APPLIED.findall(log()[since:])]
+
+    def run_a_while():
+        """c, then ^C after a second: the stop reply and the pc."""
+        r.sock.sendall(b"$c#63")
+        r.sock.settimeout(1.0)
+        try:
+            reply = r.reply()
+        except socket.timeout:
+            r.sock.settimeout(60)
+            r.sock.sendall(b"\x03")
+            reply = r.reply()
+        r.sock.settimeout(60)
+        return reply, g.pc()
+
+    def counter():
+        return int.from_bytes(bytes.fromhex(r.send("m%x,8" % s["counter"])),
+                              "little")
+
+    def refused_change(what, packet, mask):
+        mark, seen = len(log()), len(refused())
+        reply = r.send(packet)
+        new = refused()[seen:]
+        print("%s: %s -> %r; refusals %s; applied %s"
+              % (what, packet, reply, new, applied(mark)))
+        if not any(c == 1 for c, ctl in applied(mark)):
+            fail.append("%s: vCPU 1, which gdb addresses, applied nothing "
+                        "before the reply" % what)
+        if not reply.startswith("E"):
+            fail.append("%s: %s answered %r, not an error"
+                        % (what, packet, reply))
+        if not new:
+            fail.append("%s: KVM_SET_GUEST_DEBUG was not refused" % what)
+        if not any(int(x.split()[-1], 16) & mask for x in new):
+            fail.append("%s: no refused state had %#x" % (what, mask))
+        return mark
+
+    # 1. A refused hardware breakpoint.
+    rule("set %x\n" % USE_HW_BP)
+    mark = refused_change("refused Z1", "Z1,%x,1" % tick, USE_HW_BP)
+    if r.send("z1,%x,1" % tick) == "OK":
+        fail.append("refused Z1: z1 found it in QEMU's tables")
+    rule("")
+    before = counter()
+    reply, pc = run_a_while()
+    after = counter()
+    print("refused Z1: ran %d passes, stop %r at %#x"
+          % (after - before, reply, pc))
+    if not reply.startswith("T02") or after == before:
+        fail.append("refused Z1: the guest did not run through tick "
+                    "(stop %r at %#x, %d passes)" % (reply, pc, after - before))
+    # The trace point fires before the ioctl: the refused call is one.
+    bad = [x for x in applied(mark) if x[1] & USE_HW_BP]
+    if len(bad) != 1 or bad[0][0] != 1:
+        fail.append("refused Z1: vCPUs applied USE_HW_BP after all: %s" % bad)
+
+    # 2. A refused software breakpoint.
+    rule("set %x\n" % USE_SW_BP)
+    mark = refused_change("refused Z0", "Z0,%x,1" % tick, USE_SW_BP)
+    if g.phys(tick, 1) != orig:
+        fail.append("refused Z0: guest memory at tick is %s, was %s"
+                    % (g.phys(tick, 1).hex(), orig.hex()))
+    if r.send("z0,%x,1" % tick) == "OK":
+        fail.append("refused Z0: z0 found it in QEMU's tables")
+    rule("")
+    before = counter()
+    reply, pc = run_a_while()
+    after = counter()
+    print("refused Z0: ran %d passes, stop %r at %#x"
+          % (after - before, reply, pc))
+    if not reply.startswith("T02") or after == before:
+        fail.append("refused Z0: the guest did not run through tick "
+                    "(stop %r at %#x)" % (reply, pc))
+    # The trace point fires before the ioctl: the refused call is one.
+    bad = [x for x in applied(mark) if x[1] & USE_SW_BP]
+    if len(bad) != 1 or bad[0][0] != 1:
+        fail.append("refused Z0: vCPUs applied USE_SW_BP after all: %s" % bad)
+
+    # 3. A refused removal keeps the breakpoint, trap and all.
+    if r.send("Z0,%x,1" % tick) != "OK":
+        fail.append("Z0 without a rule was refused")
+    planted = g.phys(tick, 1)
+    rule("clear %x\n" % USE_SW_BP)
+    mark, seen = len(log()), len(refused())
+    reply = r.send("z0,%x,1" % tick)
+    new = refused()[seen:]
+    print("refused z0: -> %r; refusals %s; applied %s"
+          % (reply, new, applied(mark)))
+    if not reply.startswith("E") or not new:
+        fail.append("refused z0: answered %r, refusals %s" % (reply, new))
+    if g.phys(tick, 1) != planted or planted == orig:
+        fail.append("refused z0: the trap at tick is gone (%s, planted %s)"
+                    % (g.phys(tick, 1).hex(), planted.hex()))
+    rule("")
+    reply, pc = run_a_while()
+    print("refused z0: stop %r at %#x" % (reply, pc))
+    if not reply.startswith("T05") or pc != tick:
+        fail.append("refused z0: the kept breakpoint did not stop the guest "
+                    "at tick (stop %r at %#x)" % (reply, pc))
+    if r.send("z0,%x,1" % tick) != "OK" or g.phys(tick, 1) != orig:
+        fail.append("z0 after the refusal did not restore the guest's byte")
+
+    finish(fail, g.close())
+
+
+if __name__ == "__main__":
+    main()
