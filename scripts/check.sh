@@ -10,10 +10,12 @@
 #                                       KVM files cross compile at each one
 #   scripts/check.sh ppc-kvm            cross compile the ppc KVM files of
 #                                       the whole series
+#   scripts/check.sh kvm-generic        compile accel/kvm/ as a target
+#                                       without TARGET_KVM_HAVE_DEBUG_POINTS
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,13p' "$0" >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 
 # checkpatch.pl exits 0 on warnings: any warning fails here, but for one
@@ -159,5 +161,6 @@ case "$1" in
     new-files) "$TOP/scripts/new-files.sh" check ;;
     bisect) check_bisect ;;
     ppc-kvm) "$TOP/scripts/ppc-kvm-compile.sh" ;;
+    kvm-generic) "$TOP/scripts/kvm-generic-compile.sh" ;;
     *) usage ;;
 esac

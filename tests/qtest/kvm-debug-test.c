@@ -606,6 +606,39 @@ static void test_sw_breakpoint_hidden(const void *opaque)
 }
 
 /*
+ * An M packet that fails part way leaves what TCG leaves, breakpoints
+ * or not: the pages before the failure written, the rest untouched; a
+ * breakpoint's removal restores exactly that.  x86 at reset (no
+ * paging): the BIOS ends at 4 GiB with the PCI hole below it, RAM ends
+ * at 64 MiB with the hole above it; writes to the hole fail.
+ */
+static void test_sw_breakpoint_failed_write(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    g_autofree char *bios = NULL;
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    bios = g_strdup(rsp(&s, "mffff0000,2"));
+
+    /* Fails on its first page: nothing written, not even gdb's 44. */
+    g_assert_cmpstr(rsp(&s, "Z0,ffff0001,1"), ==, "OK");
+    g_assert_true(rsp(&s, "Mfffefffe,4:11223344")[0] == 'E');
+    g_assert_cmpstr(rsp(&s, "z0,ffff0001,1"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "mffff0000,2"), ==, bios);
+
+    /* Fails on its second page: the first one is written, a3 and all. */
+    g_assert_cmpstr(rsp(&s, "Z0,3fffffe,1"), ==, "OK");
+    g_assert_true(rsp(&s, "M3fffffc,8:a1a2a3a4a5a6a7a8")[0] == 'E');
+    g_assert_cmpstr(rsp(&s, "m3fffffc,4"), ==, "a1a2a3a4");
+    g_assert_cmpstr(rsp(&s, "z0,3fffffe,1"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m3fffffc,4"), ==, "a1a2a3a4");
+    session_end(&s);
+}
+
+/*
  * After breakpoints of every kind were inserted, hit, stepped over and
  * left in place, detaching leaves the guest's code exactly as it was.
  */
@@ -839,6 +872,7 @@ static void add_cases(const Guest *g, const char *accel)
         bool tcg_only;
         bool needs_load;
         bool kvm_x86_only;
+        bool x86_only;
     } tests[] = {
         { "sw-breakpoint", test_sw_breakpoint },
         { "sw-breakpoint-use-count", test_sw_breakpoint_use_count },
@@ -857,6 +891,8 @@ static void add_cases(const Guest *g, const char *accel)
         { "x86-debug-slots", test_x86_debug_slots, false, false, true },
         { "sw-and-hw-breakpoint", test_sw_and_hw_breakpoint, false, false,
           true },
+        { "sw-breakpoint-failed-write", test_sw_breakpoint_failed_write,
+          false, false, false, true },
     };
     int i;
 
@@ -867,6 +903,7 @@ static void add_cases(const Guest *g, const char *accel)
         if ((tests[i].tcg_only && strcmp(accel, "tcg")) ||
             (tests[i].kvm_x86_only &&
              (strcmp(accel, "kvm") || strcmp(g->arch, "x86_64"))) ||
+            (tests[i].x86_only && strcmp(g->arch, "x86_64")) ||
             (tests[i].needs_load && !g->loads_data)) {
             continue;
         }
