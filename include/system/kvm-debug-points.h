@@ -11,6 +11,7 @@
 
 #include "exec/vaddr.h"
 #include "exec/hwaddr.h"
+#include "exec/memattrs.h"
 #include "qemu/queue.h"
 #include "gdbstub/enums.h"
 #include "system/kvm-debug.h"
@@ -33,11 +34,14 @@ struct kvm_sw_breakpoint {
     /*
      * Set by kvm_arch_insert_sw_breakpoint(): how many bytes the trap
      * occupies, or 0 if the target does not say.  The generic code then
-     * records the trap as written and the guest-physical address.
+     * records the trap as written, the guest-physical address and the
+     * attributes it was written with (which also name the address
+     * space: x86 SMRAM is only seen with attrs.secure).
      */
     uint8_t size;
     uint8_t trap[sizeof(vaddr)];
     hwaddr phys;
+    MemTxAttrs attrs;
     QTAILQ_ENTRY(kvm_sw_breakpoint) entry;
 };
 

@@ -7,7 +7,9 @@
  *   set MASK     refuse when control & MASK is not 0
  *   clear MASK   refuse when control & MASK is 0
  *
- * (MASK in hex; no file, or an empty one: refuse nothing).  Each refusal
+ * (MASK in hex; no file, or an empty one: refuse nothing).  A third word
+ * "partial" makes the refusal change what KVM holds first, as s390 and
+ * BookE do when they refuse: guest debugging off.  Each refusal
  * appends "refused control 0x..." to $REFUSE_GUEST_DEBUG_LOG, so that a
  * test can tell a refusal it caused from one it did not.  Every other
  * ioctl goes to the C library unchanged.
@@ -26,11 +28,12 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
+/* 0: no rule matches; 1: refuse; 2: refuse after turning debugging off. */
 static int refused(const struct kvm_guest_debug *dbg)
 {
     const char *rules = getenv("REFUSE_GUEST_DEBUG");
     const char *log = getenv("REFUSE_GUEST_DEBUG_LOG");
-    char word[16];
+    char line[128], word[16], how[16];
     unsigned long mask;
     int hit = 0;
     FILE *f;
@@ -38,11 +41,18 @@ static int refused(const struct kvm_guest_debug *dbg)
     if (!rules || !(f = fopen(rules, "r"))) {
         return 0;
     }
-    while (!hit && fscanf(f, "%15s %lx", word, &mask) == 2) {
+    while (!hit && fgets(line, sizeof(line), f)) {
+        how[0] = 0;
+        if (sscanf(line, "%15s %lx %15s", word, &mask, how) < 2) {
+            continue;
+        }
         if (!strcmp(word, "set")) {
             hit = (dbg->control & mask) != 0;
         } else if (!strcmp(word, "clear")) {
             hit = (dbg->control & mask) == 0;
+        }
+        if (hit && !strcmp(how, "partial")) {
+            hit = 2;
         }
     }
     fclose(f);
@@ -65,9 +75,18 @@ int ioctl(int fd, unsigned long request, ...)
     if (!next) {
         next = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
     }
-    if (request == KVM_SET_GUEST_DEBUG && refused(arg)) {
-        errno = EINVAL;
-        return -1;
+    if (request == KVM_SET_GUEST_DEBUG) {
+        int how = refused(arg);
+
+        if (how == 2) {
+            struct kvm_guest_debug off = { 0 };
+
+            next(fd, request, &off);
+        }
+        if (how) {
+            errno = EINVAL;
+            return -1;
+        }
     }
     return next(fd, request, arg);
 }
