@@ -39,6 +39,8 @@ main_loop:
     call tick
     pushfq
     orq $0x100, (%rsp)              /* the guest's own single step */
+    .globl guest_set_tf
+guest_set_tf:
     popfq
     .globl guest_step_insn
 guest_step_insn:
@@ -54,6 +56,7 @@ after_guest_step:
     call puts
     jmp main_loop
 
+    .globl bad_count
 bad_count:
     leaq msg_bad(%rip), %rsi
     call puts
@@ -71,6 +74,7 @@ tick_body:
     ret
 
 /* puts: write the NUL-terminated string at %rsi to COM1. */
+    .globl puts
 puts:
     movw $COM1, %dx
 1:  lodsb
@@ -82,6 +86,7 @@ puts:
 
 /* 64-bit IDT at 0x4000: #DB and #BP count and return, the rest stops. */
     .equ IDT, 0x4000
+    .globl setup_idt
 setup_idt:
     movl $IDT, %edi
     xorl %ecx, %ecx

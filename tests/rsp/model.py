@@ -38,6 +38,7 @@ from guest import Guest, finish, skip_unless_usable  # noqa: E402
 SCRATCH, SCRATCH_LEN = 0x300000, 0x1000
 CONTINUE_WAIT = 0.25
 TRACE = os.environ.get("MODEL_TRACE")
+KVM_PVM = os.path.exists("/sys/module/kvm_pvm")
 
 
 def insn_starts(elf, end):
@@ -50,7 +51,10 @@ def insn_starts(elf, end):
             a = int(f[0], 16)
         except ValueError:
             continue
-        if line.startswith("  ") and 0x100000 <= a < end:
+        # An instruction longer than objdump's seven bytes a line goes on
+        # in a line with no mnemonic: not a start.
+        if line.startswith("  ") and 0x100000 <= a < end and \
+                len(line.split("\t")) >= 3:
             starts.append(a)
     return starts
 
@@ -173,6 +177,13 @@ class Runner:
         self.last_stop = None
         self.stops = {}
         self.detaches = 0
+        # Where the guest's own step #DB may be lost for a known reason
+        # (see the end of main()): the resumes that did it; and the
+        # resume after which the guest first reported a lost one.
+        self.tf_hidden = []
+        self.pvm_b0_only = []
+        self.resumes = []
+        self.bad_at = None
 
     def expect(self, packet, want):
         got = self.g.rsp.send(packet)
@@ -206,6 +217,10 @@ class Runner:
 
     def resume(self, packet):
         r = self.g.rsp
+        if packet == "s" and self.m.accel == "kvm" and \
+                self.g.pc() in (self.g.sym["guest_set_tf"],
+                                self.g.sym["guest_step_insn"]):
+            self.tf_hidden.append(self.ops)
         r.sock.sendall(b"$%s#%02x" % (packet.encode(),
                                       sum(packet.encode()) & 0xff))
         r.sock.settimeout(CONTINUE_WAIT)
@@ -236,10 +251,39 @@ class Runner:
                                                          reply, pc))
             else:
                 kind = "watch" if watch is not None else "break"
+            if pc == self.g.sym["after_guest_step"] and KVM_PVM and \
+                    self.m.accel == "kvm":
+                self.pvm_b0_only.append(self.ops)
         elif kind != "T02":
             self.fail.append("op %d: %s got %r" % (self.ops, packet, reply))
         self.stops[kind] = self.stops.get(kind, 0) + 1
         self.last_stop = (packet, kind, pc)
+        self.resumes.append(self.ops)
+        # After its third pass the guest calls puts only to report a
+        # lost #DB, in bad_count, and then halts there.
+        sym = self.g.sym
+        if self.bad_at is None and \
+                (sym["bad_count"] <= pc < sym["tick"] or
+                 sym["puts"] <= pc < sym["setup_idt"]) and \
+                int.from_bytes(bytes.fromhex(r.send("m%x,8" % sym["counter"])),
+                               "little") > 3:
+            self.bad_at = self.ops
+
+    def bad_known(self):
+        """The known cases among the last eight resumes up to the one
+        after which the guest was seen reporting the loss: it checks its
+        count four instructions after its step, which gdb may step one
+        by one."""
+        near = {r for r in self.resumes if r <= self.bad_at}
+        near = set(sorted(near)[-8:])
+        why = []
+        if near & set(self.tf_hidden):
+            why.append("gdb stepped the guest's TF window under KVM "
+                       "(op %d)" % max(near & set(self.tf_hidden)))
+        if near & set(self.pvm_b0_only):
+            why.append("kvm_pvm stopped at after_guest_step (op %d)"
+                       % max(near & set(self.pvm_b0_only)))
+        return why
 
     def detach(self, reference):
         g = self.g
@@ -386,16 +430,31 @@ def main():
             if os.path.exists(serial) else ""
         if os.path.exists(serial):
             os.unlink(serial)
-    # The guest counts its own single-step traps (EFLAGS.TF) and reports
-    # a lost or extra one.  Open finding (README): with gdb stepping and
-    # interrupting around the guest's own TF window, the count goes wrong
-    # under KVM as under TCG.  Shown, not checked; an unexpected exception
-    # in the guest is checked.
+    # The guest counts its own single-step traps (EFLAGS.TF) and stops
+    # with BAD when one is lost or extra.  Under KVM that fails the test,
+    # but for two known losses, let pass when the run did them:
+    # - under KVM, gdb stepping the popfq that sets the guest's TF or the
+    #   instruction the guest steps with it: KVM's single step hides TF
+    #   while it steps and clears it when the step ends (README, known
+    #   limits);
+    # - on kvm_pvm (this project's emulating KVM), a stop at gdb's point
+    #   on after_guest_step: its #DB reports B0 without the guest's BS.
     for line in out.splitlines():
         if "UNEXPECTED" in line:
             fail.append("the guest reported: " + line)
         elif "BAD" in line:
-            print("open finding, not checked: the guest reported: " + line)
+            why = run.bad_known() if run.bad_at is not None else []
+            if why:
+                print("the guest lost a #DB, in a known case: "
+                      + "; ".join(why))
+            elif accel == "tcg":
+                # Upstream TCG loses it too, in a case not narrowed down
+                # yet (README, open finding): shown, not checked.
+                print("open finding (TCG), not checked: the guest "
+                      "reported: " + line)
+            else:
+                fail.append("the guest lost its own #DB (seen after op %s): "
+                            "%s" % (run.bad_at, line))
     finish(fail, err, "model.py QEMU GUEST_BIN %s %d %d" % (accel, seed, nops))
 
 
