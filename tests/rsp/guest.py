@@ -181,6 +181,23 @@ class Guest:
     def pc(self):
         return int.from_bytes(bytes.fromhex(self.rsp.send("p10")), "little")
 
+    def resume(self, packet="c", wait=1.0):
+        """Send @packet (c or s); when no stop reply comes within @wait
+        seconds, interrupt the guest (^C).  Returns the stop reply."""
+        import socket
+        r = self.rsp
+        r.sock.sendall(b"$%s#%02x" % (packet.encode(),
+                                      sum(packet.encode()) & 0xff))
+        r.sock.settimeout(wait)
+        try:
+            reply = r.reply()
+        except socket.timeout:
+            r.sock.settimeout(60)
+            r.sock.sendall(b"\x03")
+            reply = r.reply()
+        r.sock.settimeout(60)
+        return reply
+
     def reconnect(self):
         self.rsp = RSP(self.port)
 

@@ -27,7 +27,6 @@ Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
 import hashlib
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -221,16 +220,7 @@ class Runner:
                 self.g.pc() in (self.g.sym["guest_set_tf"],
                                 self.g.sym["guest_step_insn"]):
             self.tf_hidden.append(self.ops)
-        r.sock.sendall(b"$%s#%02x" % (packet.encode(),
-                                      sum(packet.encode()) & 0xff))
-        r.sock.settimeout(CONTINUE_WAIT)
-        try:
-            reply = r.reply()
-        except socket.timeout:
-            r.sock.settimeout(60)
-            r.sock.sendall(b"\x03")
-            reply = r.reply()
-        r.sock.settimeout(60)
+        reply = self.g.resume(packet, CONTINUE_WAIT)
         kind = reply[:3]
         pc = self.g.pc()
         if TRACE:
