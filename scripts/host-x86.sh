@@ -129,6 +129,15 @@ exec 9>&-
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 {
+    # L1 puts a tmpfs on /tmp: a checkout under /tmp is mounted back over
+    # it, from a bind mount of the host's root without its submounts.
+    case "$TOP/" in
+        /tmp/*)
+            q=$(printf '%q' "$TOP")
+            echo "mkdir -p /tmp/.hostroot $q &&"
+            echo "mount -o bind / /tmp/.hostroot &&"
+            echo "mount -o bind /tmp/.hostroot$q $q || exit 125" ;;
+    esac
     echo "cd $(printf '%q' "$PWD") || exit 125"
     echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     echo "export HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 HOST_KVM=kvm_amd"
