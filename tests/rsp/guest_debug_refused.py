@@ -117,24 +117,31 @@ def one_run(qemu, bios, shim, thread, how, fail):
             fail.append("%s: no refused state had %#x" % (what, mask))
         return mark
 
+    def runs_through(what, mark, mask):
+        """With the rule gone, the guest runs through tick, and no vCPU
+        applied @mask but in the one refused call since @mark."""
+        rule("")
+        before = counter()
+        reply, pc = run_a_while()
+        after = counter()
+        print("%s: ran %d passes, stop %r at %#x"
+              % (what, after - before, reply, pc))
+        if not reply.startswith("T02") or after == before:
+            fail.append("%s: the guest did not run through tick (stop %r "
+                        "at %#x, %d passes)" % (what, reply, pc,
+                                                after - before))
+        # The trace point fires before the ioctl: the refused call is one.
+        bad = [x for x in applied(mark) if x[1] & mask]
+        if len(bad) != 1 or bad[0][0] != cpu:
+            fail.append("%s: vCPUs applied %#x after all: %s"
+                        % (what, mask, bad))
+
     # 1. A refused hardware breakpoint.
     rule("set %x%s\n" % (USE_HW_BP, how))
     mark = refused_change("refused Z1", "Z1,%x,1" % tick, USE_HW_BP)
     if not r.send("z1,%x,1" % tick).startswith("E"):
         fail.append("refused Z1: z1 found it in QEMU's tables")
-    rule("")
-    before = counter()
-    reply, pc = run_a_while()
-    after = counter()
-    print("refused Z1: ran %d passes, stop %r at %#x"
-          % (after - before, reply, pc))
-    if not reply.startswith("T02") or after == before:
-        fail.append("refused Z1: the guest did not run through tick "
-                    "(stop %r at %#x, %d passes)" % (reply, pc, after - before))
-    # The trace point fires before the ioctl: the refused call is one.
-    bad = [x for x in applied(mark) if x[1] & USE_HW_BP]
-    if len(bad) != 1 or bad[0][0] != cpu:
-        fail.append("refused Z1: vCPUs applied USE_HW_BP after all: %s" % bad)
+    runs_through("refused Z1", mark, USE_HW_BP)
 
     # 2. A refused software breakpoint.
     rule("set %x%s\n" % (USE_SW_BP, how))
@@ -144,19 +151,7 @@ def one_run(qemu, bios, shim, thread, how, fail):
                     % (g.phys(tick, 1).hex(), orig.hex()))
     if not r.send("z0,%x,1" % tick).startswith("E"):
         fail.append("refused Z0: z0 found it in QEMU's tables")
-    rule("")
-    before = counter()
-    reply, pc = run_a_while()
-    after = counter()
-    print("refused Z0: ran %d passes, stop %r at %#x"
-          % (after - before, reply, pc))
-    if not reply.startswith("T02") or after == before:
-        fail.append("refused Z0: the guest did not run through tick "
-                    "(stop %r at %#x)" % (reply, pc))
-    # The trace point fires before the ioctl: the refused call is one.
-    bad = [x for x in applied(mark) if x[1] & USE_SW_BP]
-    if len(bad) != 1 or bad[0][0] != cpu:
-        fail.append("refused Z0: vCPUs applied USE_SW_BP after all: %s" % bad)
+    runs_through("refused Z0", mark, USE_SW_BP)
 
     # 3. A refused removal keeps the breakpoint, trap and all.
     if r.send("Z0,%x,1" % tick) != "OK":
