@@ -13,7 +13,8 @@
  * given: a value whose always-one bits (0xffff0ff0: reserved, and the
  * active-low BLD and RTM) are not all set counts in bad_dr6, the last
  * such value in last_bad_dr6.  own_smm = 1 makes the guest enter SMM,
- * where it stays, looping in SMRAM (enter_smm).
+ * where it stays, looping in SMRAM (enter_smm); own_tf_emul = 1 makes it
+ * also step an OUT and a CPUID with TF on each pass (tf_emul).
  * Progress is written to COM1.  Symbols are global for gdb scripts.
  */
     .equ COM1, 0x3f8
@@ -176,10 +177,47 @@ own_debug:
     .globl guest_int3
 guest_int3:
     int3
-2:
+2:  cmpq $0, own_tf_emul(%rip)
+    je 3f
+    call tf_emul
+3:
     .globl dr0_target
 dr0_target:
     nop
+    ret
+
+/*
+ * With own_tf_emul set (by a test): single-step an OUT, which KVM sends
+ * to QEMU, and a CPUID, which KVM emulates, each with its own TF; both
+ * #DBs must arrive.  They are counted in emul_db_count, not db_count,
+ * which main_loop checks against the passes.
+ */
+tf_emul:
+    pushq %rbx
+    movq db_count(%rip), %r8
+    pushfq
+    orq $0x100, (%rsp)
+    popfq
+    .globl guest_step_out
+guest_step_out:
+    outb %al, $0x80                 /* #DB after this one */
+    .globl after_step_out
+after_step_out:
+    xorl %eax, %eax
+    pushfq
+    orq $0x100, (%rsp)
+    popfq
+    .globl guest_step_cpuid
+guest_step_cpuid:
+    cpuid                           /* #DB after this one */
+    .globl after_step_cpuid
+after_step_cpuid:
+    popq %rbx
+    addq $2, %r8
+    cmpq %r8, db_count(%rip)
+    jne bad_count
+    subq $2, db_count(%rip)
+    addq $2, emul_db_count(%rip)
     ret
 
 /*
@@ -236,7 +274,7 @@ smm_handler_end:
     .balign 8
     .globl counter, ticks, db_count, bp_count
     .globl own_dr7, own_int3, check_dr6, dr0_count, bad_dr6, last_bad_dr6
-    .globl own_smm
+    .globl own_smm, own_tf_emul, emul_db_count
 counter:    .quad 0
 ticks:      .quad 0
 db_count:   .quad 0
@@ -245,6 +283,8 @@ own_dr7:    .quad 0
 own_int3:   .quad 0
 check_dr6:  .quad 0
 own_smm:    .quad 0
+own_tf_emul: .quad 0
+emul_db_count: .quad 0
 cur_dr7:    .quad 0
 dr0_count:  .quad 0
 bad_dr6:    .quad 0

@@ -179,7 +179,6 @@ class Runner:
         # Where the guest's own step #DB may be lost for a known reason
         # (see the end of main()): the resumes that did it; and the
         # resume after which the guest first reported a lost one.
-        self.tf_hidden = []
         self.pvm_b0_only = []
         self.resumes = []
         self.bad_at = None
@@ -216,10 +215,6 @@ class Runner:
 
     def resume(self, packet):
         r = self.g.rsp
-        if packet == "s" and self.m.accel == "kvm" and \
-                self.g.pc() in (self.g.sym["guest_set_tf"],
-                                self.g.sym["guest_step_insn"]):
-            self.tf_hidden.append(self.ops)
         reply = self.g.resume(packet, CONTINUE_WAIT)
         kind = reply[:3]
         pc = self.g.pc()
@@ -267,9 +262,6 @@ class Runner:
         near = {r for r in self.resumes if r <= self.bad_at}
         near = set(sorted(near)[-8:])
         why = []
-        if near & set(self.tf_hidden):
-            why.append("gdb stepped the guest's TF window under KVM "
-                       "(op %d)" % max(near & set(self.tf_hidden)))
         if near & set(self.pvm_b0_only):
             why.append("kvm_pvm stopped at after_guest_step (op %d)"
                        % max(near & set(self.pvm_b0_only)))
@@ -422,13 +414,9 @@ def main():
             os.unlink(serial)
     # The guest counts its own single-step traps (EFLAGS.TF) and stops
     # with BAD when one is lost or extra.  Under KVM that fails the test,
-    # but for two known losses, let pass when the run did them:
-    # - under KVM, gdb stepping the popfq that sets the guest's TF or the
-    #   instruction the guest steps with it: KVM's single step hides TF
-    #   while it steps and clears it when the step ends (README, known
-    #   limits);
-    # - on kvm_pvm (this project's emulating KVM), a stop at gdb's point
-    #   on after_guest_step: its #DB reports B0 without the guest's BS.
+    # but for one known loss, let pass when the run did it: on kvm_pvm
+    # (this project's emulating KVM), a stop at gdb's point on
+    # after_guest_step, whose #DB reports B0 without the guest's BS.
     for line in out.splitlines():
         if "UNEXPECTED" in line:
             fail.append("the guest reported: " + line)

@@ -55,17 +55,23 @@ static KVMDebugDecision x86_exit(TestVM *s, uint32_t exception,
  * The DR6 the guest is given for a #DB exit with @dr6: what the decision
  * left, or DR6_ACTIVE_LOW when nothing is left.
  */
-static uint64_t guest_dr6_dr7(TestVM *s, uint64_t pc, uint64_t dr6,
-                              uint64_t guest_dr7)
+static uint64_t guest_dr6_step(TestVM *s, uint64_t pc, uint64_t dr6,
+                               uint64_t guest_dr7, bool guest_step)
 {
     KVMDebugDecision d = x86_exit(s, 1, pc, dr6, DR7_FIXED);
     uint64_t g;
     bool left = kvm_x86_debug_guest_dr6(dr6, &d, s->p.nb_slots > 0,
-                                        guest_dr7, &g);
+                                        guest_dr7, guest_step, &g);
 
     g_assert_cmpint(left, ==, g != DR6_ACTIVE_LOW ||
                     d.verdict == KVM_DEBUG_GUEST);
     return g;
+}
+
+static uint64_t guest_dr6_dr7(TestVM *s, uint64_t pc, uint64_t dr6,
+                              uint64_t guest_dr7)
+{
+    return guest_dr6_step(s, pc, dr6, guest_dr7, false);
 }
 
 /* The same, with the guest's DR7 enabling all four of its breakpoints */
@@ -121,6 +127,76 @@ static void test_x86_single_step(void)
     s->stepping = false;
     g_assert_cmpint(x86_exit(s, 1, 0x1003, DR6_ACTIVE_LOW | DR6_BS,
                              DR7_FIXED).verdict, ==, KVM_DEBUG_GUEST);
+}
+
+/*
+ * gdb steps an instruction the guest steps too, with its own TF: the BS
+ * is gdb's stop and the guest's #DB, also with gdb's breakpoint in DR6.
+ */
+static void test_x86_single_step_of_both(void)
+{
+    g_autoptr(TestVM) s = x86_vm();
+
+    s->stepping = true;
+    g_assert_cmphex(guest_dr6_step(s, 0x1003, DR6_ACTIVE_LOW | DR6_BS,
+                                   DR7_FIXED, true), ==,
+                    DR6_ACTIVE_LOW | DR6_BS);
+    test_vm_arm(s, 0, GDB_BREAKPOINT_HW, 0x1003, 1);
+    g_assert_cmpint(x86_exit(s, 1, 0x1003, DR6_ACTIVE_LOW | DR6_BS | 0x1,
+                             DR7_FIXED).verdict, ==, KVM_DEBUG_STEP);
+    g_assert_cmphex(guest_dr6_step(s, 0x1003, DR6_ACTIVE_LOW | DR6_BS | 0x1,
+                                   DR7_FIXED, true), ==,
+                    DR6_ACTIVE_LOW | DR6_BS);
+    g_assert_cmphex(guest_dr6_step(s, 0x1003, DR6_ACTIVE_LOW | DR6_BS | 0x1,
+                                   DR7_FIXED, false), ==, DR6_ACTIVE_LOW);
+}
+
+/* What the stepped instruction does to the guest's TF, as encoded */
+static void test_x86_step_tf(void)
+{
+    static const struct {
+        const char *insn;
+        int len, code_size;
+        KVMX86StepTF tf;
+        unsigned offset;
+    } cases[] = {
+        { "\x90", 1, 8, KVM_X86_STEP_TF_KEPT },              /* nop */
+        { "\xe6\x80", 2, 8, KVM_X86_STEP_TF_KEPT },          /* out */
+        { "\x0f\xa2", 2, 8, KVM_X86_STEP_TF_KEPT },          /* cpuid */
+        { "\x0f\x34", 2, 4, KVM_X86_STEP_TF_KEPT },          /* sysenter */
+        { "\x9d", 1, 8, KVM_X86_STEP_TF_POPPED, 0 },         /* popfq */
+        { "\x66\x9d", 2, 2, KVM_X86_STEP_TF_POPPED, 0 },     /* popfd */
+        { "\x48\xcf", 2, 8, KVM_X86_STEP_TF_POPPED, 16 },    /* iretq */
+        { "\xcf", 1, 8, KVM_X86_STEP_TF_POPPED, 8 },         /* iretd */
+        { "\x66\xcf", 2, 8, KVM_X86_STEP_TF_POPPED, 4 },     /* iretw */
+        { "\x48\x66\xcf", 3, 8, KVM_X86_STEP_TF_POPPED, 4 }, /* 66 after REX */
+        { "\xcf", 1, 4, KVM_X86_STEP_TF_POPPED, 8 },
+        { "\xcf", 1, 2, KVM_X86_STEP_TF_POPPED, 4 },
+        { "\x66\xcf", 2, 2, KVM_X86_STEP_TF_POPPED, 8 },
+        { "\x48\xcf", 2, 4, KVM_X86_STEP_TF_KEPT },          /* dec eax */
+        { "\x48\x0f\x07", 3, 8, KVM_X86_STEP_TF_R11 },       /* sysretq */
+        { "\x0f\x07", 2, 4, KVM_X86_STEP_TF_GATE },
+        { "\xcd\x80", 2, 8, KVM_X86_STEP_TF_GATE },          /* int $0x80 */
+        { "\xcc", 1, 8, KVM_X86_STEP_TF_GATE },
+        { "\xf1", 1, 8, KVM_X86_STEP_TF_GATE },
+        { "\x0f\x05", 2, 8, KVM_X86_STEP_TF_GATE },          /* syscall */
+        { "\x0f\xaa", 2, 4, KVM_X86_STEP_TF_GATE },          /* rsm */
+        { "\xf3\x2e", 2, 8, KVM_X86_STEP_TF_KEPT },          /* prefixes only */
+        { "\x0f", 1, 8, KVM_X86_STEP_TF_KEPT },
+        { "", 0, 8, KVM_X86_STEP_TF_KEPT },
+    };
+    unsigned offset;
+    int i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        offset = 0xdead;
+        g_assert_cmpint(kvm_x86_step_tf((const uint8_t *)cases[i].insn,
+                                        cases[i].len, cases[i].code_size,
+                                        &offset), ==, cases[i].tf);
+        if (cases[i].tf == KVM_X86_STEP_TF_POPPED) {
+            g_assert_cmpuint(offset, ==, cases[i].offset);
+        }
+    }
 }
 
 static void test_x86_hw_breakpoint_each_slot(void)
@@ -263,7 +339,8 @@ static void test_x86_causeless_db(void)
 
     d = x86_exit(s, 1, 0x1000, DR6_ACTIVE_LOW, DR7_FIXED);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
-    g_assert_true(kvm_x86_debug_guest_dr6(DR6_ACTIVE_LOW, &d, false, 0, &g));
+    g_assert_true(kvm_x86_debug_guest_dr6(DR6_ACTIVE_LOW, &d, false, 0, false,
+                                          &g));
     g_assert_cmphex(g, ==, DR6_ACTIVE_LOW);
 
     /* With gdb's breakpoint armed, a stray B-bit of another slot */
@@ -271,7 +348,7 @@ static void test_x86_causeless_db(void)
     d = x86_exit(s, 1, 0x1000, DR6_ACTIVE_LOW | 0x2, DR7_FIXED);
     g_assert_cmpint(d.verdict, ==, KVM_DEBUG_GUEST);
     g_assert_true(kvm_x86_debug_guest_dr6(DR6_ACTIVE_LOW | 0x2, &d, true, 0,
-                                          &g));
+                                          false, &g));
     g_assert_cmphex(g, ==, DR6_ACTIVE_LOW);
 }
 
@@ -378,6 +455,9 @@ int main(int argc, char **argv)
                     test_x86_split_bs_and_slot);
     g_test_add_func("/kvm-debug/x86/guest-slots", test_x86_guest_slots);
     g_test_add_func("/kvm-debug/x86/causeless-db", test_x86_causeless_db);
+    g_test_add_func("/kvm-debug/x86/single-step-of-both",
+                    test_x86_single_step_of_both);
+    g_test_add_func("/kvm-debug/x86/step-tf", test_x86_step_tf);
     g_test_add_func("/kvm-debug/x86/unknown-dr6-bits",
                     test_x86_unknown_dr6_bits);
     g_test_add_func("/kvm-debug/x86/dr6-payload", test_x86_dr6_payload);

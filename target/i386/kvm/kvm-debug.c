@@ -71,8 +71,10 @@ void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
  * guest's: a B-bit of a slot QEMU did not enable is the hardware saying
  * an address matched anyway, and means nothing.  Without armed slots
  * the guest's own debug registers are loaded and B0-B3 are its own, for
- * the breakpoints its DR7 enables (L0-L3 or G0-G3).  Every other bit
- * goes to the guest as the exit reported it.
+ * the breakpoints its DR7 enables (L0-L3 or G0-G3).  The BS of QEMU's
+ * single step is the guest's as well when the guest's own TF was set for
+ * the instruction (@guest_step).  Every other bit goes to the guest as
+ * the exit reported it.
  *
  * A #DB of which nothing is QEMU's goes to the guest even when DR6 names
  * no cause (an INT1 instruction, or a bus lock on VMX, whose exit loses
@@ -80,12 +82,12 @@ void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
  */
 bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
                              bool slots_armed, uint64_t guest_dr7,
-                             uint64_t *guest_dr6)
+                             bool guest_step, uint64_t *guest_dr6)
 {
     int n;
 
     dr6 &= 0xffffffffull;
-    if (d->qemu_step) {
+    if (d->qemu_step && !guest_step) {
         dr6 &= ~X86_DR6_BS;
     }
     for (n = 0; n < 4; n++) {
@@ -95,6 +97,82 @@ bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
     }
     *guest_dr6 = dr6;
     return dr6 != X86_DR6_ACTIVE_LOW || d->verdict == KVM_DEBUG_GUEST;
+}
+
+/*
+ * What an instruction gdb single-steps leaves in the guest's EFLAGS.TF
+ * (bit 8), for a guest that steps itself.  While gdb steps, KVM owns TF
+ * (KVM_GUESTDBG_SINGLESTEP): it hides it from KVM_GET_REGS and clears it
+ * when the step mode ends, so QEMU must know what the guest's own TF
+ * became.  Most instructions leave TF as it was; those that load RFLAGS
+ * take it from the stack or from R11:
+ *
+ *   9D      popf    the flags at stack + 0 (TF is in the low word, for
+ *                   any operand size)
+ *   CF      iret    the flags at stack + 2 * operand size, after the
+ *                   return address and CS (2, 4 or 8 bytes; 8 with REX.W)
+ *   0F 07   sysret  R11 (64-bit code only)
+ *
+ * Those that enter a handler through a gate or restore a saved state
+ * (int n, int3, into, int1, syscall, rsm) are KVM_X86_STEP_TF_GATE: the
+ * guest's TF is clear after them (as the gate, and Linux's syscall mask,
+ * leave it; rsm is taken to do the same), and no single-step trap of the
+ * guest's is due.  Bytes that are not a whole instruction leave TF as it
+ * was: the guest cannot run them either, and steps them once its fault
+ * handler has made them whole.  Legacy prefixes and, in 64-bit code, REX
+ * are skipped; 66 toggles the operand size.  @code_size is 2, 4 or 8.
+ */
+KVMX86StepTF kvm_x86_step_tf(const uint8_t *insn, size_t len, int code_size,
+                             unsigned *offset)
+{
+    int opsize = code_size == 2 ? 2 : 4;
+    bool rex_w = false;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        switch (insn[i]) {
+        case 0x66:
+            opsize = code_size == 2 ? 4 : 2;
+            rex_w = false;
+            continue;
+        case 0x67: case 0xf0: case 0xf2: case 0xf3:
+        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+            rex_w = false;
+            continue;
+        }
+        if (code_size == 8 && (insn[i] & 0xf0) == 0x40) {
+            rex_w = insn[i] & 0x8;
+            continue;
+        }
+        break;
+    }
+    if (i == len) {
+        return KVM_X86_STEP_TF_KEPT;
+    }
+    switch (insn[i]) {
+    case 0x9d:
+        *offset = 0;
+        return KVM_X86_STEP_TF_POPPED;
+    case 0xcf:
+        *offset = 2 * (rex_w ? 8 : opsize);
+        return KVM_X86_STEP_TF_POPPED;
+    case 0xcc: case 0xcd: case 0xce: case 0xf1:
+        return KVM_X86_STEP_TF_GATE;
+    case 0x0f:
+        if (i + 1 == len) {
+            return KVM_X86_STEP_TF_KEPT;
+        }
+        switch (insn[i + 1]) {
+        case 0x07:
+            return code_size == 8 ? KVM_X86_STEP_TF_R11
+                                  : KVM_X86_STEP_TF_GATE;
+        case 0x05:
+        case 0xaa:
+            return KVM_X86_STEP_TF_GATE;
+        }
+        break;
+    }
+    return KVM_X86_STEP_TF_KEPT;
 }
 
 /*

@@ -26,7 +26,17 @@ void kvm_x86_debug_decode(const struct kvm_debug_exit_arch *arch,
  */
 bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
                              bool slots_armed, uint64_t guest_dr7,
-                             uint64_t *guest_dr6);
+                             bool guest_step, uint64_t *guest_dr6);
+
+typedef enum KVMX86StepTF {
+    KVM_X86_STEP_TF_KEPT,       /* left as it was */
+    KVM_X86_STEP_TF_POPPED,     /* from the stack word at *offset */
+    KVM_X86_STEP_TF_R11,        /* from R11 */
+    KVM_X86_STEP_TF_GATE,       /* cleared, no trap due */
+} KVMX86StepTF;
+
+KVMX86StepTF kvm_x86_step_tf(const uint8_t *insn, size_t len, int code_size,
+                             unsigned *offset);
 
 /* The four debug-register slots, for the VM's debug tables. */
 void kvm_x86_debug_capacity(KVMDebugCapacity *cap);
