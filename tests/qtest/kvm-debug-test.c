@@ -34,6 +34,9 @@ typedef struct Guest {
     uint64_t data;              /* the counter the loop stores */
     unsigned data_len;
     bool loads_data;            /* the loop also reads the counter */
+    const uint8_t *code;        /* x86: the code, at code_off in the */
+    size_t code_len, code_off;  /* 64 KiB BIOS image, entered from */
+    const uint8_t *reset;       /* the reset vector's 3-byte jmp */
 } Guest;
 
 /*
@@ -67,6 +70,55 @@ static const Guest x86_guest = {
     .loop = 0xffffff24, .store = 0xffffff25, .nop = 0xffffff2a,
     .next_after_nop = 0xffffff2b, .pc_offset = 0,
     .insn_len_store = 5, .data = 0x2000, .data_len = 4,
+    .code = x86_code, .code_len = sizeof(x86_code),
+    .code_off = 64 * KiB - 256, .reset = x86_reset,
+};
+
+/*
+ * x86, a guest that single-steps itself: the same start, with an IDT
+ * whose #DB handler counts the guest's own single-step traps at 0x2004.
+ * It drops its frame and jumps back rather than iret, which the
+ * instruction emulator of some KVMs cannot run in protected mode; the
+ * gate cleared TF.  At 0xfffffe00:
+ *   fe00: cli; lgdtl %cs:0xfe68; lidtl %cs:0xfe7e; cr0.PE = 1;
+ *         ljmpl $8, $0xfffffe21
+ *   fe21: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss; mov $0x3000, %esp;
+ *         xor %eax, %eax
+ *   fe30: inc %eax; mov %eax, 0x2000; pushf; orl $0x100, (%esp)
+ *   fe3e: popf                      <- sets TF
+ *   fe3f: nop                       <- the guest's single step
+ *   fe40: jmp fe30
+ *   fe42: incl 0x2004; add $12, %esp; jmp fe40     <- #DB handler
+ *   fe50: GDT as above; fe68: its descriptor
+ *   fe6e: IDT: vector 0 absent, vector 1 an interrupt gate to fe42
+ *   fe7e: IDT descriptor { 15, 0xfffffe6e }
+ *   fff0: jmp fe00
+ */
+static const uint8_t x86_tf_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0x68, 0xfe, 0x2e, 0x66, 0x0f, 0x01,
+    0x1e, 0x7e, 0xfe, 0x0f, 0x20, 0xc0, 0x66, 0x83, 0xc8, 0x01, 0x0f, 0x22,
+    0xc0, 0x66, 0xea, 0x21, 0xfe, 0xff, 0xff, 0x08, 0x00, 0x66, 0xb8, 0x10,
+    0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0xbc, 0x00, 0x30, 0x00, 0x00, 0x31, 0xc0,
+    0x40, 0xa3, 0x00, 0x20, 0x00, 0x00, 0x9c, 0x81, 0x0c, 0x24, 0x00, 0x01,
+    0x00, 0x00, 0x9d, 0x90, 0xeb, 0xee, 0xff, 0x05, 0x04, 0x20, 0x00, 0x00,
+    0x83, 0xc4, 0x0c, 0xeb, 0xf3, 0x8d, 0x76, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x9b, 0xcf, 0x00,
+    0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00, 0x17, 0x00, 0x50, 0xfe,
+    0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x42, 0xfe,
+    0x08, 0x00, 0x00, 0x8e, 0xff, 0xff, 0x0f, 0x00, 0x6e, 0xfe, 0xff, 0xff,
+};
+static const uint8_t x86_tf_reset[] = { 0xe9, 0x0d, 0xfe };
+#define X86_TF_POPF     0xfffffe3eull
+#define X86_TF_STEPPED  0xfffffe3full
+#define X86_TF_AFTER    0xfffffe40ull
+#define X86_TF_HANDLER  0xfffffe42ull
+#define X86_TF_COUNT    0x2004
+
+static const Guest x86_tf_guest = {
+    .arch = "x86_64", .pc_regnum = 16, .big_endian = false,
+    .loop = 0xfffffe30, .data = 0x2000, .data_len = 4,
+    .code = x86_tf_code, .code_len = sizeof(x86_tf_code),
+    .code_off = 64 * KiB - 512, .reset = x86_tf_reset,
 };
 
 /*
@@ -296,8 +348,8 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
         g_autofree char *bios = g_build_filename(s->dir, "bios.bin", NULL);
         g_autofree uint8_t *img = g_malloc0(64 * KiB);
 
-        memcpy(img + 64 * KiB - 256, x86_code, sizeof(x86_code));
-        memcpy(img + 64 * KiB - 16, x86_reset, sizeof(x86_reset));
+        memcpy(img + g->code_off, g->code, g->code_len);
+        memcpy(img + 64 * KiB - 16, g->reset, 3);
         g_assert_true(g_file_set_contents(bios, (char *)img, 64 * KiB,
                                           NULL));
         machine = g_strdup_printf("-M pc -nodefaults -m 64 -bios %s "
@@ -450,6 +502,67 @@ static void test_single_step(const void *opaque)
     assert_stop(&s, rsp(&s, "s"), g->nop, NULL);
     assert_stop(&s, rsp(&s, "s"), g->next_after_nop, NULL);
     assert_stop(&s, rsp(&s, "s"), g->loop, NULL);
+    session_end(&s);
+}
+
+static uint32_t rsp_u32(Session *s, const char *fmt, uint64_t arg)
+{
+    const char *hex = rsp(s, fmt, arg);
+    uint32_t v = 0;
+    unsigned b;
+    int i;
+
+    g_assert_cmpuint(strlen(hex), ==, 8);
+    for (i = 0; i < 4; i++) {
+        g_assert_cmpint(sscanf(hex + 2 * i, "%2x", &b), ==, 1);
+        v |= b << (8 * i);
+    }
+    return v;
+}
+
+#define X86_EFLAGS_REGNUM   0x11
+#define X86_TF              0x100
+
+/*
+ * The guest single-steps a nop with its own EFLAGS.TF, and gdb steps the
+ * popf that sets TF and then that nop: after each step the guest's TF
+ * reads set, and each of the guest's traps reaches it once.  Under KVM,
+ * which hides TF while it steps for gdb and clears it after, gdb stops
+ * after the nop and the guest takes its trap when it next runs; TCG
+ * stops at the guest's handler.
+ */
+static void test_x86_guest_tf_step(const void *opaque)
+{
+    const Case *c = opaque;
+    bool tcg = !strcmp(c->accel, "tcg");
+    Session s = { 0 };
+    int pass;
+
+    if (!session_start(&s, &x86_tf_guest, c->accel)) {
+        return;
+    }
+    for (pass = 0; pass < 3; pass++) {
+        g_assert_cmpstr(rsp(&s, "Z1,%llx,1", X86_TF_POPF), ==, "OK");
+        assert_stop(&s, rsp(&s, "c"), X86_TF_POPF, "hwbreak:;");
+        g_assert_cmpstr(rsp(&s, "z1,%llx,1", X86_TF_POPF), ==, "OK");
+        g_assert_cmpuint(rsp_u32(&s, "m%" PRIx64 ",4", X86_TF_COUNT), ==,
+                         pass);
+        g_assert_cmphex(rsp_u32(&s, "p%" PRIx64, X86_EFLAGS_REGNUM) &
+                        X86_TF, ==, 0);
+        assert_stop(&s, rsp(&s, "s"), X86_TF_STEPPED, NULL);
+        g_assert_cmphex(rsp_u32(&s, "p%" PRIx64, X86_EFLAGS_REGNUM) &
+                        X86_TF, ==, X86_TF);
+        assert_stop(&s, rsp(&s, "s"), tcg ? X86_TF_HANDLER : X86_TF_AFTER,
+                    NULL);
+        if (!tcg) {
+            g_assert_cmphex(rsp_u32(&s, "p%" PRIx64, X86_EFLAGS_REGNUM) &
+                            X86_TF, ==, X86_TF);
+        }
+    }
+    /* Once more around the loop: the last trap has been taken too. */
+    g_assert_cmpstr(rsp(&s, "Z1,%llx,1", X86_TF_POPF), ==, "OK");
+    assert_stop(&s, rsp(&s, "c"), X86_TF_POPF, "hwbreak:;");
+    g_assert_cmpuint(rsp_u32(&s, "m%" PRIx64 ",4", X86_TF_COUNT), ==, pass);
     session_end(&s);
 }
 
@@ -893,6 +1006,8 @@ static void add_cases(const Guest *g, const char *accel)
           true },
         { "sw-breakpoint-failed-write", test_sw_breakpoint_failed_write,
           false, false, false, true },
+        { "guest-tf-step", test_x86_guest_tf_step, false, false, false,
+          true },
     };
     int i;
 

@@ -151,50 +151,55 @@ static void test_x86_single_step_of_both(void)
                                    DR7_FIXED, false), ==, DR6_ACTIVE_LOW);
 }
 
-/* What the stepped instruction does to the guest's TF, as encoded */
-static void test_x86_step_tf(void)
+/* The instruction gdb steps, by what it does to the guest's TF */
+static void test_x86_step_insn(void)
 {
     static const struct {
         const char *insn;
         int len, code_size;
-        KVMX86StepTF tf;
+        KVMX86StepInsn kind;
         unsigned offset;
     } cases[] = {
-        { "\x90", 1, 8, KVM_X86_STEP_TF_KEPT },              /* nop */
-        { "\xe6\x80", 2, 8, KVM_X86_STEP_TF_KEPT },          /* out */
-        { "\x0f\xa2", 2, 8, KVM_X86_STEP_TF_KEPT },          /* cpuid */
-        { "\x0f\x34", 2, 4, KVM_X86_STEP_TF_KEPT },          /* sysenter */
-        { "\x9d", 1, 8, KVM_X86_STEP_TF_POPPED, 0 },         /* popfq */
-        { "\x66\x9d", 2, 2, KVM_X86_STEP_TF_POPPED, 0 },     /* popfd */
-        { "\x48\xcf", 2, 8, KVM_X86_STEP_TF_POPPED, 16 },    /* iretq */
-        { "\xcf", 1, 8, KVM_X86_STEP_TF_POPPED, 8 },         /* iretd */
-        { "\x66\xcf", 2, 8, KVM_X86_STEP_TF_POPPED, 4 },     /* iretw */
-        { "\x48\x66\xcf", 3, 8, KVM_X86_STEP_TF_POPPED, 4 }, /* 66 after REX */
-        { "\xcf", 1, 4, KVM_X86_STEP_TF_POPPED, 8 },
-        { "\xcf", 1, 2, KVM_X86_STEP_TF_POPPED, 4 },
-        { "\x66\xcf", 2, 2, KVM_X86_STEP_TF_POPPED, 8 },
-        { "\x48\xcf", 2, 4, KVM_X86_STEP_TF_KEPT },          /* dec eax */
-        { "\x48\x0f\x07", 3, 8, KVM_X86_STEP_TF_R11 },       /* sysretq */
-        { "\x0f\x07", 2, 4, KVM_X86_STEP_TF_GATE },
-        { "\xcd\x80", 2, 8, KVM_X86_STEP_TF_GATE },          /* int $0x80 */
-        { "\xcc", 1, 8, KVM_X86_STEP_TF_GATE },
-        { "\xf1", 1, 8, KVM_X86_STEP_TF_GATE },
-        { "\x0f\x05", 2, 8, KVM_X86_STEP_TF_GATE },          /* syscall */
-        { "\x0f\xaa", 2, 4, KVM_X86_STEP_TF_GATE },          /* rsm */
-        { "\xf3\x2e", 2, 8, KVM_X86_STEP_TF_KEPT },          /* prefixes only */
-        { "\x0f", 1, 8, KVM_X86_STEP_TF_KEPT },
-        { "", 0, 8, KVM_X86_STEP_TF_KEPT },
+        { "\x90", 1, 8, KVM_X86_STEP_OTHER },               /* nop */
+        { "\xe6\x80", 2, 8, KVM_X86_STEP_OTHER },           /* out */
+        { "\x0f\xa2", 2, 8, KVM_X86_STEP_OTHER },           /* cpuid */
+        { "\x0f\x34", 2, 4, KVM_X86_STEP_OTHER },           /* sysenter */
+        { "\x9d", 1, 8, KVM_X86_STEP_POPF, 0 },             /* popfq */
+        { "\x66\x9d", 2, 2, KVM_X86_STEP_POPF, 0 },         /* popfd */
+        { "\x48\xcf", 2, 8, KVM_X86_STEP_IRET, 16 },        /* iretq */
+        { "\xcf", 1, 8, KVM_X86_STEP_IRET, 8 },             /* iretd */
+        { "\x66\xcf", 2, 8, KVM_X86_STEP_IRET, 4 },         /* iretw */
+        { "\x48\x66\xcf", 3, 8, KVM_X86_STEP_IRET, 4 },     /* REX, then 66 */
+        { "\x2e\x48\xcf", 3, 8, KVM_X86_STEP_IRET, 16 },
+        { "\xcf", 1, 4, KVM_X86_STEP_IRET, 8 },
+        { "\xcf", 1, 2, KVM_X86_STEP_IRET, 4 },
+        { "\x66\xcf", 2, 2, KVM_X86_STEP_IRET, 8 },
+        { "\x48\xcf", 2, 4, KVM_X86_STEP_OTHER },           /* dec %eax */
+        { "\x48\x0f\x07", 3, 8, KVM_X86_STEP_SYSRET },      /* sysretq */
+        { "\x0f\x07", 2, 4, KVM_X86_STEP_SYSRET },
+        { "\x0f\x05", 2, 8, KVM_X86_STEP_SYSCALL },
+        { "\xce", 1, 4, KVM_X86_STEP_INTO },
+        { "\xcd\x80", 2, 8, KVM_X86_STEP_GATE },            /* int $0x80 */
+        { "\xcc", 1, 8, KVM_X86_STEP_GATE },
+        { "\xf1", 1, 2, KVM_X86_STEP_GATE },
+        { "\x0f\xaa", 2, 4, KVM_X86_STEP_RSM },
+        { "\xf3\x2e", 2, 8, KVM_X86_STEP_OTHER },           /* prefixes only */
+        { "\x0f", 1, 8, KVM_X86_STEP_OTHER },
+        { "", 0, 8, KVM_X86_STEP_OTHER },
     };
     unsigned offset;
     int i;
 
     for (i = 0; i < ARRAY_SIZE(cases); i++) {
         offset = 0xdead;
-        g_assert_cmpint(kvm_x86_step_tf((const uint8_t *)cases[i].insn,
-                                        cases[i].len, cases[i].code_size,
-                                        &offset), ==, cases[i].tf);
-        if (cases[i].tf == KVM_X86_STEP_TF_POPPED) {
+        g_assert_cmpint(kvm_x86_step_insn((const uint8_t *)cases[i].insn,
+                                          cases[i].len, cases[i].code_size,
+                                          &offset), ==, cases[i].kind);
+        if (cases[i].kind == KVM_X86_STEP_POPF ||
+            cases[i].kind == KVM_X86_STEP_IRET) {
             g_assert_cmpuint(offset, ==, cases[i].offset);
+        } else {
+            g_assert_cmpuint(offset, ==, 0xdead);
         }
     }
 }
@@ -457,7 +462,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug/x86/causeless-db", test_x86_causeless_db);
     g_test_add_func("/kvm-debug/x86/single-step-of-both",
                     test_x86_single_step_of_both);
-    g_test_add_func("/kvm-debug/x86/step-tf", test_x86_step_tf);
+    g_test_add_func("/kvm-debug/x86/step-insn", test_x86_step_insn);
     g_test_add_func("/kvm-debug/x86/unknown-dr6-bits",
                     test_x86_unknown_dr6_bits);
     g_test_add_func("/kvm-debug/x86/dr6-payload", test_x86_dr6_payload);

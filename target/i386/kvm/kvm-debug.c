@@ -100,30 +100,33 @@ bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
 }
 
 /*
- * What an instruction gdb single-steps leaves in the guest's EFLAGS.TF
- * (bit 8), for a guest that steps itself.  While gdb steps, KVM owns TF
+ * The instruction gdb is about to single-step, as far as the guest's own
+ * EFLAGS.TF (bit 8) goes.  While gdb steps, KVM owns TF
  * (KVM_GUESTDBG_SINGLESTEP): it hides it from KVM_GET_REGS and clears it
- * when the step mode ends, so QEMU must know what the guest's own TF
- * became.  Most instructions leave TF as it was; those that load RFLAGS
- * take it from the stack or from R11:
+ * when the step mode ends, so QEMU must work out what the guest's own TF
+ * becomes.  Most instructions leave it as it was; these do not:
  *
- *   9D      popf    the flags at stack + 0 (TF is in the low word, for
- *                   any operand size)
- *   CF      iret    the flags at stack + 2 * operand size, after the
- *                   return address and CS (2, 4 or 8 bytes; 8 with REX.W)
- *   0F 07   sysret  R11 (64-bit code only)
+ *   9D          popf     loads it from the flags at stack + 0 (TF is in
+ *                        the low word, whatever the operand size)
+ *   CF          iret     loads it from the flags at stack + 2 * operand
+ *                        size, after the return address and CS (2, 4 or 8
+ *                        bytes, 8 with REX.W), unless it returns to a task
+ *   0F 05       syscall  masks it with MSR_FMASK in long mode
+ *   0F 07       sysret   loads it from R11 in 64-bit code (#UD in
+ *                        compatibility mode; AMD's legacy mode keeps it)
+ *   CE          into     enters the #OF handler when OF is set
+ *   CD, CC, F1  int n, int3, int1: enter a handler through a gate
+ *   0F AA       rsm      loads the state saved in SMRAM
  *
- * Those that enter a handler through a gate or restore a saved state
- * (int n, int3, into, int1, syscall, rsm) are KVM_X86_STEP_TF_GATE: the
- * guest's TF is clear after them (as the gate, and Linux's syscall mask,
- * leave it; rsm is taken to do the same), and no single-step trap of the
- * guest's is due.  Bytes that are not a whole instruction leave TF as it
- * was: the guest cannot run them either, and steps them once its fault
- * handler has made them whole.  Legacy prefixes and, in 64-bit code, REX
- * are skipped; 66 toggles the operand size.  @code_size is 2, 4 or 8.
+ * The caller resolves what depends on the vCPU's state.  Legacy prefixes
+ * and, in 64-bit code, REX are skipped; 66 toggles the operand size.
+ * @code_size is 2, 4 or 8; @offset is set for KVM_X86_STEP_POPF and
+ * KVM_X86_STEP_IRET only.  Bytes that are not a whole instruction are
+ * KVM_X86_STEP_OTHER: the guest cannot run them either until its fault
+ * handler has made them whole.
  */
-KVMX86StepTF kvm_x86_step_tf(const uint8_t *insn, size_t len, int code_size,
-                             unsigned *offset)
+KVMX86StepInsn kvm_x86_step_insn(const uint8_t *insn, size_t len,
+                                 int code_size, unsigned *offset)
 {
     int opsize = code_size == 2 ? 2 : 4;
     bool rex_w = false;
@@ -135,9 +138,17 @@ KVMX86StepTF kvm_x86_step_tf(const uint8_t *insn, size_t len, int code_size,
             opsize = code_size == 2 ? 4 : 2;
             rex_w = false;
             continue;
-        case 0x67: case 0xf0: case 0xf2: case 0xf3:
-        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-            rex_w = false;
+        case 0x67:
+        case 0xf0:
+        case 0xf2:
+        case 0xf3:
+        case 0x26:
+        case 0x2e:
+        case 0x36:
+        case 0x3e:
+        case 0x64:
+        case 0x65:
+            rex_w = false;      /* REX counts only right before the opcode */
             continue;
         }
         if (code_size == 8 && (insn[i] & 0xf0) == 0x40) {
@@ -147,32 +158,36 @@ KVMX86StepTF kvm_x86_step_tf(const uint8_t *insn, size_t len, int code_size,
         break;
     }
     if (i == len) {
-        return KVM_X86_STEP_TF_KEPT;
+        return KVM_X86_STEP_OTHER;
     }
     switch (insn[i]) {
     case 0x9d:
         *offset = 0;
-        return KVM_X86_STEP_TF_POPPED;
+        return KVM_X86_STEP_POPF;
     case 0xcf:
         *offset = 2 * (rex_w ? 8 : opsize);
-        return KVM_X86_STEP_TF_POPPED;
-    case 0xcc: case 0xcd: case 0xce: case 0xf1:
-        return KVM_X86_STEP_TF_GATE;
+        return KVM_X86_STEP_IRET;
+    case 0xce:
+        return KVM_X86_STEP_INTO;
+    case 0xcc:
+    case 0xcd:
+    case 0xf1:
+        return KVM_X86_STEP_GATE;
     case 0x0f:
         if (i + 1 == len) {
-            return KVM_X86_STEP_TF_KEPT;
+            return KVM_X86_STEP_OTHER;
         }
         switch (insn[i + 1]) {
-        case 0x07:
-            return code_size == 8 ? KVM_X86_STEP_TF_R11
-                                  : KVM_X86_STEP_TF_GATE;
         case 0x05:
+            return KVM_X86_STEP_SYSCALL;
+        case 0x07:
+            return KVM_X86_STEP_SYSRET;
         case 0xaa:
-            return KVM_X86_STEP_TF_GATE;
+            return KVM_X86_STEP_RSM;
         }
         break;
     }
-    return KVM_X86_STEP_TF_KEPT;
+    return KVM_X86_STEP_OTHER;
 }
 
 /*

@@ -28,15 +28,20 @@ bool kvm_x86_debug_guest_dr6(uint64_t dr6, const KVMDebugDecision *d,
                              bool slots_armed, uint64_t guest_dr7,
                              bool guest_step, uint64_t *guest_dr6);
 
-typedef enum KVMX86StepTF {
-    KVM_X86_STEP_TF_KEPT,       /* left as it was */
-    KVM_X86_STEP_TF_POPPED,     /* from the stack word at *offset */
-    KVM_X86_STEP_TF_R11,        /* from R11 */
-    KVM_X86_STEP_TF_GATE,       /* cleared, no trap due */
-} KVMX86StepTF;
+/* The instruction gdb single-steps, by what it does to EFLAGS.TF */
+typedef enum KVMX86StepInsn {
+    KVM_X86_STEP_OTHER,         /* leaves TF as it was */
+    KVM_X86_STEP_POPF,          /* loads TF from the stack */
+    KVM_X86_STEP_IRET,          /* the same, but for a task return */
+    KVM_X86_STEP_SYSCALL,       /* masks TF with MSR_FMASK */
+    KVM_X86_STEP_SYSRET,        /* loads TF from R11 */
+    KVM_X86_STEP_INTO,          /* a gate if OF is set */
+    KVM_X86_STEP_GATE,          /* clears TF, entering a handler */
+    KVM_X86_STEP_RSM,           /* loads TF from SMRAM */
+} KVMX86StepInsn;
 
-KVMX86StepTF kvm_x86_step_tf(const uint8_t *insn, size_t len, int code_size,
-                             unsigned *offset);
+KVMX86StepInsn kvm_x86_step_insn(const uint8_t *insn, size_t len,
+                                 int code_size, unsigned *offset);
 
 /* The four debug-register slots, for the VM's debug tables. */
 void kvm_x86_debug_capacity(KVMDebugCapacity *cap);
