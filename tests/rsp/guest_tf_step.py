@@ -8,21 +8,27 @@ with its own EFLAGS.TF in each of three windows: an OUT (own_tf_emul on;
 KVM sends it to QEMU), a CPUID (KVM emulates it) and a NOP (guest_step_insn,
 after the popfq at guest_set_tf that sets TF).  gdb stops at each of them
 with a hardware breakpoint and single-steps it, and single-steps the popfq
-too, and then twice more, into the guest's #DB handler and through it.
-The guest must keep its TF and get its #DB once every time: its counts
-(db_count, and emul_db_count for OUT and CPUID) keep pace with the loop,
-and it never reports a lost #DB.
+too, and then twice more, through the guest's #DB handler.  Then gdb
+steps from a hardware breakpoint right after the NOP, whose #DB is gdb's
+and the guest's at once on a real KVM, into the guest's handler; a last
+phase steps the NOP while gdb holds every debug register.  The guest must keep
+its TF and get its #DB once every time: its counts (db_count, and
+emul_db_count for OUT and CPUID) keep pace with the loop, and it never
+reports a lost #DB.
 
 Under KVM, KVM_GUESTDBG_SINGLESTEP hides TF while gdb steps and clears
 it after; QEMU shows the guest's TF to gdb while it steps and puts it
-back.  So after each step the guest's TF reads as set (after the popfq as
-well, which sets it), gdb's step stops at the next instruction, and the
-trace shows the step's #DB decided "step" with the guest's part, BS (DR6
-0xffff4ff0), left to it.  TCG, the reference, delivers the guest's #DB as
-part of gdb's step and stops in the guest's #DB handler.
-Fails when: a stop is missing or elsewhere, TF reads clear, a count of the
-guest falls behind, the guest reports a lost #DB, or the trace lacks the
-path.
+back.  As under TCG, the reference, a step of an instruction the guest
+steps too ends where the guest's #DB handler begins (TF clear, as the
+gate left it); the popfq's step ends at the next instruction with TF
+set.  The trace shows each such step's #DB decided "step" with the
+guest's part, BS (DR6 0xffff4ff0), left to it, then the stop at the
+handler.  With every debug register gdb's, QEMU cannot stop at the
+handler: gdb stops after the NOP with TF set, and the guest takes its
+#DB when it continues.
+Fails when: a stop is missing or elsewhere, TF reads wrong, a count of
+the guest falls behind, the guest reports a lost #DB, or the trace lacks
+the path.
 """
 
 import os
@@ -35,7 +41,8 @@ from guest import Guest, finish, require_accel
 TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
                        r" dr6 0x([0-9a-f]+): (\S+) guest (\d) dr6 0x([0-9a-f]+)")
 PASSES = 3
-# This machine's emulating KVM ends a step of an OUT one instruction late.
+# This machine's emulating KVM ends a step of an OUT one instruction late
+# (the trace shows the guest's BS there).
 KVM_PVM = os.path.exists("/sys/module/kvm_pvm")
 TF = 0x100
 EFLAGS = 0x11               # gdb's register number on x86_64
@@ -84,23 +91,21 @@ def main():
         stop("c", s[name], "%s: to %s" % (what, name))
         r.send("z1,%x,1" % s[name])
 
-    def step(frm, to_kvm, tf_before, what):
-        """gdb's stepi at @frm; under KVM it stops at @to_kvm with the
-        guest's TF set, under TCG in the guest's #DB handler (or, for the
-        popfq, at the next instruction)."""
+    def step(frm, nxt, tf_before, what, into_handler=True):
+        """gdb's stepi at @frm: with the guest's TF set it stops where the
+        guest's #DB handler begins, with TF clear (or, @into_handler
+        False, at @nxt with TF set); with TF clear (the popfq) at @nxt
+        with TF set."""
         if bool(eflags() & TF) != tf_before:
             fail.append("%s: TF %s before the step" % (what,
                                                        "clear" if tf_before
                                                        else "set"))
-        want = s[to_kvm]
-        if accel == "tcg" and tf_before:
-            want = s["db_handler"]
-        elif accel == "kvm" and KVM_PVM and frm == "guest_step_out":
-            want = s[to_kvm] + 2        # after the xorl that follows
-        stop("s", want, "%s: stepi at %s" % (what, frm))
-        if accel == "kvm" and not eflags() & TF:
-            fail.append("%s: the guest's TF reads clear after the step"
-                        % what)
+        handler = tf_before and into_handler
+        stop("s", s["db_handler"] if handler else s[nxt],
+             "%s: stepi at %s" % (what, frm))
+        if bool(eflags() & TF) == handler:
+            fail.append("%s: the guest's TF reads %s after the step"
+                        % (what, "set" if handler else "clear"))
 
     if r.send("M%x,8:%s" % (s["own_tf_emul"],
                             (1).to_bytes(8, "little").hex())) != "OK":
@@ -117,8 +122,7 @@ def main():
         to("guest_set_tf", what)
         step("guest_set_tf", "guest_step_insn", False, what + ", popfq")
         step("guest_step_insn", "after_guest_step", True, what + ", NOP")
-        # Two more: into the guest's #DB handler (under KVM its trap is
-        # delivered first), then on through it, one instruction each.
+        # Two more, through the guest's #DB handler.
         last = g.pc()
         for n in range(2):
             r.send("s")
@@ -128,6 +132,39 @@ def main():
                             "expected the next instruction of db_handler"
                             % (what, n + 1, pc, last))
             last = pc
+    # gdb's hardware breakpoint right after the NOP, on the next pass: the
+    # NOP's own #DB is gdb's B0 and the guest's BS at once on a real KVM, so the guest's #DB is still to
+    # come when gdb stops, and gdb's step enters the handler.  TCG gives
+    # the guest its #DB first and stops when the handler returns, and
+    # this machine's KVM reports B0 alone: their step goes on.
+    to("guest_set_tf", "hbreak")
+    to("after_guest_step", "hbreak")
+    if accel == "kvm" and not KVM_PVM:
+        stop("s", s["db_handler"], "hbreak: stepi at after_guest_step")
+        if eflags() & TF:
+            fail.append("hbreak: the guest's TF reads set in its handler")
+    else:
+        r.send("s")
+        pc = g.pc()
+        if pc == s["after_guest_step"] or \
+                s["db_handler"] <= pc < s["bp_handler"]:
+            fail.append("hbreak: stepi at after_guest_step stopped at %#x"
+                        % pc)
+    # gdb holds every debug register: its step stops after the NOP, and
+    # the guest takes its #DB when it continues.
+    hold = [s[n] for n in ("bad_count", "setup_idt", "enter_smm",
+                           "smm_handler")]
+    for a in hold:
+        if r.send("Z1,%x,1" % a) != "OK":
+            fail.append("Z1 at %#x refused" % a)
+    r.send("z1,%x,1" % hold[-1])
+    to("guest_set_tf", "full")
+    r.send("Z1,%x,1" % hold[-1])
+    step("guest_set_tf", "guest_step_insn", False, "full, popfq")
+    step("guest_step_insn", "after_guest_step", True, "full, NOP",
+         into_handler=accel == "tcg")
+    for a in hold:
+        r.send("z1,%x,1" % a)
     # One more pass on its own, up to the start of the next: the guest
     # has checked its count at the end of each.
     to("tick", "after the steps")
@@ -135,8 +172,8 @@ def main():
     after = {n: mem(n) for n in ("counter", "db_count", "emul_db_count")}
     print("guest counts before %s, after %s" % (before, after))
     passes = after["counter"] - before["counter"] + 1
-    if passes != PASSES + 1:
-        fail.append("%d passes, expected %d" % (passes, PASSES + 1))
+    if passes != PASSES + 3:
+        fail.append("%d passes, expected %d" % (passes, PASSES + 3))
     if after["db_count"] - before["db_count"] < passes:
         fail.append("the guest's db_count fell behind: %d #DB in %d passes"
                     % (after["db_count"] - before["db_count"], passes))
@@ -155,11 +192,20 @@ def main():
         both = [x for x in t if x[0] == 1 and x[1] in ends and
                 x[2] & 0x4000 and x[3] == "step" and x[4] and
                 x[5] & 0xffffffff == 0xffff4ff0]
-        print("trace: %d of %d #DB exits were gdb's step and the guest's BS"
-              % (len(both), len(t)))
-        if len(both) < 3 * PASSES:
+        at_handler = [x for x in t if x[0] == 1 and
+                      x[1] == s["db_handler"] and x[3] == "step" and
+                      not x[4] and x[2] & 0xf]
+        print("trace: %d of %d #DB exits were gdb's step and the guest's "
+              "BS, %d the stop at its handler" % (len(both), len(t),
+                                                  len(at_handler)))
+        if len(both) < 3 * PASSES + 1:
             fail.append("%d #DB exits decided step with the guest's BS, "
-                        "expected %d: %s" % (len(both), 3 * PASSES, t))
+                        "expected %d: %s" % (len(both), 3 * PASSES + 1, t))
+        want = 3 * PASSES + (0 if KVM_PVM else 1)
+        if len(at_handler) != want:
+            fail.append("%d stops at the guest's handler by a debug "
+                        "register, expected %d: %s"
+                        % (len(at_handler), want, t))
     r.send("D")
     err = g.close()
     out = open(serial, errors="replace").read()
