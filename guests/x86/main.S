@@ -14,7 +14,7 @@
  * active-low BLD and RTM) are not all set counts in bad_dr6, the last
  * such value in last_bad_dr6.  own_smm = 1 makes the guest enter SMM,
  * where it stays, looping in SMRAM (enter_smm); own_tf_emul = 1 makes it
- * also step an OUT and a CPUID with TF on each pass (tf_emul).
+ * also step an OUT, a CPUID and a store with TF on each pass (tf_emul).
  * Progress is written to COM1.  Symbols are global for gdb scripts.
  */
     .equ COM1, 0x3f8
@@ -188,9 +188,10 @@ dr0_target:
 
 /*
  * With own_tf_emul set (by a test): single-step an OUT, which KVM sends
- * to QEMU, and a CPUID, which KVM emulates, each with its own TF; both
- * #DBs must arrive.  They are counted in emul_db_count, not db_count,
- * which main_loop checks against the passes.
+ * to QEMU, a CPUID, which KVM emulates, and a store to tf_store, which a
+ * test may watch, each with its own TF; all three #DBs must arrive.
+ * They are counted in emul_db_count, not db_count, which main_loop
+ * checks against the passes.
  */
 tf_emul:
     pushq %rbx
@@ -213,11 +214,19 @@ guest_step_cpuid:
     .globl after_step_cpuid
 after_step_cpuid:
     popq %rbx
-    addq $2, %r8
+    pushfq
+    orq $0x100, (%rsp)
+    popfq
+    .globl guest_step_store
+guest_step_store:
+    movq %rbx, tf_store(%rip)       /* #DB after this one */
+    .globl after_step_store
+after_step_store:
+    addq $3, %r8
     cmpq %r8, db_count(%rip)
     jne bad_count
-    subq $2, db_count(%rip)
-    addq $2, emul_db_count(%rip)
+    subq $3, db_count(%rip)
+    addq $3, emul_db_count(%rip)
     ret
 
 /*
@@ -274,7 +283,7 @@ smm_handler_end:
     .balign 8
     .globl counter, ticks, db_count, bp_count
     .globl own_dr7, own_int3, check_dr6, dr0_count, bad_dr6, last_bad_dr6
-    .globl own_smm, own_tf_emul, emul_db_count
+    .globl own_smm, own_tf_emul, emul_db_count, tf_store
 counter:    .quad 0
 ticks:      .quad 0
 db_count:   .quad 0
@@ -285,6 +294,7 @@ check_dr6:  .quad 0
 own_smm:    .quad 0
 own_tf_emul: .quad 0
 emul_db_count: .quad 0
+tf_store:   .quad 0
 cur_dr7:    .quad 0
 dr0_count:  .quad 0
 bad_dr6:    .quad 0

@@ -204,6 +204,56 @@ static void test_x86_step_insn(void)
     }
 }
 
+/* The guest's #DB handler, from an IDT gate and a code descriptor */
+static void test_x86_idt_gate(void)
+{
+    /* Long mode: interrupt gate to 0xffffffff81a00b40, selector 0x10 */
+    static const uint8_t lm[16] = {
+        0x40, 0x0b, 0x10, 0x00, 0x00, 0x8e, 0xa0, 0x81,
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+    };
+    /* 32-bit trap gate to 0x00101234, DPL 3; its 16-bit form */
+    static const uint8_t pm[8] = {
+        0x34, 0x12, 0x08, 0x00, 0x00, 0xef, 0x10, 0x00,
+    };
+    static const uint8_t pm16[8] = {
+        0x34, 0x12, 0x08, 0x00, 0x00, 0x86, 0x10, 0x00,
+    };
+    /* A task gate, and an interrupt gate not present */
+    static const uint8_t task[8] = {
+        0x00, 0x00, 0x28, 0x00, 0x00, 0x85, 0x00, 0x00,
+    };
+    static const uint8_t absent[8] = {
+        0x34, 0x12, 0x08, 0x00, 0x00, 0x0e, 0x10, 0x00,
+    };
+    /* Code at base 0xfffe0000 (the test guests' GDT has base 0), data */
+    static const uint8_t code[8] = {
+        0xff, 0xff, 0x00, 0x00, 0xfe, 0x9b, 0xcf, 0xff,
+    };
+    static const uint8_t data[8] = {
+        0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
+    };
+    uint64_t offset;
+    uint32_t base;
+    uint16_t sel;
+
+    g_assert_true(kvm_x86_idt_gate(lm, true, &offset, &sel));
+    g_assert_cmphex(offset, ==, 0xffffffff81a00b40ull);
+    g_assert_cmphex(sel, ==, 0x10);
+    g_assert_true(kvm_x86_idt_gate(pm, false, &offset, &sel));
+    g_assert_cmphex(offset, ==, 0x00101234);
+    g_assert_cmphex(sel, ==, 0x08);
+    g_assert_true(kvm_x86_idt_gate(pm16, false, &offset, &sel));
+    g_assert_cmphex(offset, ==, 0x1234);
+    g_assert_false(kvm_x86_idt_gate(pm16, true, &offset, &sel));
+    g_assert_false(kvm_x86_idt_gate(task, false, &offset, &sel));
+    g_assert_false(kvm_x86_idt_gate(absent, false, &offset, &sel));
+
+    g_assert_true(kvm_x86_code_base(code, &base));
+    g_assert_cmphex(base, ==, 0xfffe0000);
+    g_assert_false(kvm_x86_code_base(data, &base));
+}
+
 static void test_x86_hw_breakpoint_each_slot(void)
 {
     int i, k;
@@ -463,6 +513,7 @@ int main(int argc, char **argv)
     g_test_add_func("/kvm-debug/x86/single-step-of-both",
                     test_x86_single_step_of_both);
     g_test_add_func("/kvm-debug/x86/step-insn", test_x86_step_insn);
+    g_test_add_func("/kvm-debug/x86/idt-gate", test_x86_idt_gate);
     g_test_add_func("/kvm-debug/x86/unknown-dr6-bits",
                     test_x86_unknown_dr6_bits);
     g_test_add_func("/kvm-debug/x86/dr6-payload", test_x86_dr6_payload);

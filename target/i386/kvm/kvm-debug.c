@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 /* By name, so that the decoder builds and is unit-tested on any host. */
 #include <asm-x86/kvm.h>
 #include "gdbstub/enums.h"
@@ -188,6 +189,61 @@ KVMX86StepInsn kvm_x86_step_insn(const uint8_t *insn, size_t len,
         break;
     }
     return KVM_X86_STEP_OTHER;
+}
+
+/*
+ * The guest's #DB handler, for a single step that should stop where it
+ * begins.  An IDT gate is 8 bytes, or 16 in long mode:
+ *
+ *   bytes  0-1   offset 15:0
+ *          2-3   code segment selector
+ *          4     IST (long mode), else 0
+ *          5     P | DPL (2) | 0 | type (4): 0xe interrupt gate, 0xf trap
+ *                gate (32-bit or long mode), 0x6 / 0x7 their 16-bit
+ *                forms, 0x5 a task gate
+ *          6-7   offset 31:16 (not for 16-bit gates)
+ *          8-11  offset 63:32 (long mode)
+ *
+ * kvm_x86_idt_gate() returns whether @g is a present interrupt or trap
+ * gate, with its offset and selector; in long mode the offset is the
+ * handler's linear address (segment bases are 0), else the base of the
+ * selector's code segment is added.  A segment descriptor holds its
+ * base in bytes 2-4 and 7, and its P bit and type (S = 1, code) in byte
+ * 5: kvm_x86_code_base() returns whether @d is a present code segment,
+ * with its base.
+ */
+bool kvm_x86_idt_gate(const uint8_t *g, bool long_mode, uint64_t *offset,
+                      uint16_t *sel)
+{
+    uint8_t type = g[5] & 0xf;
+
+    if (!(g[5] & 0x80)) {
+        return false;
+    }
+    *sel = lduw_le_p(g + 2);
+    switch (type) {
+    case 0xe:
+    case 0xf:
+        *offset = lduw_le_p(g) | (uint64_t)lduw_le_p(g + 6) << 16;
+        if (long_mode) {
+            *offset |= (uint64_t)ldl_le_p(g + 8) << 32;
+        }
+        return true;
+    case 0x6:
+    case 0x7:
+        *offset = lduw_le_p(g);
+        return !long_mode;
+    }
+    return false;
+}
+
+bool kvm_x86_code_base(const uint8_t *d, uint32_t *base)
+{
+    if ((d[5] & 0x98) != 0x98) {
+        return false;
+    }
+    *base = d[2] | d[3] << 8 | d[4] << 16 | (uint32_t)d[7] << 24;
+    return true;
 }
 
 /*

@@ -43,6 +43,10 @@ typedef enum KVMX86StepInsn {
 KVMX86StepInsn kvm_x86_step_insn(const uint8_t *insn, size_t len,
                                  int code_size, unsigned *offset);
 
+bool kvm_x86_idt_gate(const uint8_t *g, bool long_mode, uint64_t *offset,
+                      uint16_t *sel);
+bool kvm_x86_code_base(const uint8_t *d, uint32_t *base);
+
 /* The four debug-register slots, for the VM's debug tables. */
 void kvm_x86_debug_capacity(KVMDebugCapacity *cap);
 
