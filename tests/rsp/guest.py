@@ -5,6 +5,7 @@ and all, independent of the gdbstub's view)."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,24 @@ import time
 from rsp import RSP, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# The x86 decoder's trace point (-trace kvm_x86_handle_debug): one line
+# per debug exit.
+TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
+                       r" dr6 0x([0-9a-f]+): (\S+) guest (\d) dr6 0x([0-9a-f]+)")
+
+
+def x86_debug_exits(log_text):
+    """The debug exits in a log: (exception, pc, DR6, verdict, whether the
+    guest got its part, the DR6 it got) each."""
+    return [(int(e), int(pc, 16), int(d6, 16), v, gp == "1", int(gd6, 16))
+            for e, pc, d6, v, gp, gd6 in TRACE_X86.findall(log_text)]
+
+
+def le64(hexstr):
+    """A little-endian value of a gdb reply, m or p"""
+    return int.from_bytes(bytes.fromhex(hexstr), "little")
 
 
 def die_with_parent():
@@ -180,6 +199,22 @@ class Guest:
 
     def pc(self):
         return int.from_bytes(bytes.fromhex(self.rsp.send("p10")), "little")
+
+    def expect_stop(self, packet, expect_pc, what, fail):
+        """Send @packet (c or s) and expect a T05 stop at @expect_pc; say
+        otherwise in @fail.  A stop that never comes ends the test.
+        Returns the stop reply."""
+        try:
+            reply = self.rsp.send(packet)
+        except TimeoutError:
+            fail.append("%s: no stop within %d s"
+                        % (what, self.rsp.sock.gettimeout()))
+            finish(fail, self.close())
+        pc = self.pc()
+        if not reply.startswith("T05") or pc != expect_pc:
+            fail.append("%s: stop %s at %#x, expected T05 at %#x"
+                        % (what, reply[:3], pc, expect_pc))
+        return reply
 
     def resume(self, packet="c", wait=1.0):
         """Send @packet (c or s); when no stop reply comes within @wait

@@ -30,18 +30,11 @@ Fails when: a counter of the guest falls behind the loop, the guest sees
 a bad DR6, a stop is missing or elsewhere, or the trace lacks the path.
 """
 
-import re
 import sys
 
-from guest import Guest, finish, require_accel
+from guest import Guest, finish, le64, require_accel, x86_debug_exits
 
-TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
-                       r" dr6 0x([0-9a-f]+): (\S+) guest (\d) dr6 0x([0-9a-f]+)")
 PASSES = 4
-
-
-def le64(hexstr):
-    return int.from_bytes(bytes.fromhex(hexstr), "little")
 
 
 def main():
@@ -59,8 +52,7 @@ def main():
     def trace():
         if accel != "kvm":
             return []
-        return [(int(e), int(pc, 16), int(d6, 16), v, gp == "1", int(gd6, 16))
-                for e, pc, d6, v, gp, gd6 in TRACE_X86.findall(log())]
+        return x86_debug_exits(log())
 
     def mem(name):
         return le64(r.send("m%x,8" % s[name]))
@@ -70,17 +62,7 @@ def main():
                                     "bp_count", "bad_dr6")}
 
     def cont(expect_pc, what):
-        try:
-            stop = r.send("c")
-        except TimeoutError:
-            fail.append("%s: no stop within %d s" % (what,
-                                                     r.sock.gettimeout()))
-            finish(fail, g.close())
-        pc = g.pc()
-        if not stop.startswith("T05") or pc != expect_pc:
-            fail.append("%s: stop %s at %#x, expected T05 at %#x"
-                        % (what, stop[:3], pc, expect_pc))
-        return stop
+        return g.expect_stop("c", expect_pc, what, fail)
 
     def step_over(z, addr):
         """Step off a breakpoint as gdb does: out, one step, back in."""

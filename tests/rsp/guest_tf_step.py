@@ -34,24 +34,17 @@ the path.
 """
 
 import os
-import re
 import sys
 import tempfile
 
-from guest import Guest, finish, require_accel
+from guest import Guest, finish, le64, require_accel, x86_debug_exits
 
-TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
-                       r" dr6 0x([0-9a-f]+): (\S+) guest (\d) dr6 0x([0-9a-f]+)")
 PASSES = 3
 # This machine's emulating KVM ends a step of an OUT one instruction late
 # (the trace shows the guest's BS there).
 KVM_PVM = os.path.exists("/sys/module/kvm_pvm")
 TF = 0x100
 EFLAGS = 0x11               # gdb's register number on x86_64
-
-
-def le64(hexstr):
-    return int.from_bytes(bytes.fromhex(hexstr), "little")
 
 
 def main():
@@ -75,17 +68,7 @@ def main():
         return le64(r.send("p%x" % EFLAGS))
 
     def stop(packet, expect_pc, what):
-        try:
-            reply = r.send(packet)
-        except TimeoutError:
-            fail.append("%s: no stop within %d s" % (what,
-                                                     r.sock.gettimeout()))
-            finish(fail, g.close())
-        pc = g.pc()
-        if not reply.startswith("T05") or pc != expect_pc:
-            fail.append("%s: stop %s at %#x, expected T05 at %#x"
-                        % (what, reply[:3], pc, expect_pc))
-        return pc
+        return g.expect_stop(packet, expect_pc, what, fail)
 
     def to(name, what):
         if r.send("Z1,%x,1" % s[name]) != "OK":
@@ -114,7 +97,7 @@ def main():
         fail.append("could not set the guest's own_tf_emul")
     to("tick", "start")
     before = {n: mem(n) for n in ("counter", "db_count", "emul_db_count")}
-    n0 = len(TRACE_X86.findall(log()))
+    n0 = len(x86_debug_exits(log()))
     for p in range(PASSES):
         what = "pass %d" % p
         to("guest_step_out", what)
@@ -206,8 +189,7 @@ def main():
                     % (after["emul_db_count"] - before["emul_db_count"],
                        passes))
     if accel == "kvm":
-        t = [(int(e), int(pc, 16), int(d6, 16), v, gp == "1", int(gd6, 16))
-             for e, pc, d6, v, gp, gd6 in TRACE_X86.findall(log())[n0:]]
+        t = x86_debug_exits(log())[n0:]
         ends = {s["after_step_out"], s["after_step_cpuid"],
                 s["after_step_store"], s["after_guest_step"]}
         if KVM_PVM:

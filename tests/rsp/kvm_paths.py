@@ -28,16 +28,12 @@ behind; KVM is unusable under scripts/host-x86.sh (never a skip there).
 import re
 import sys
 
-from guest import Guest, finish, require_accel
+from guest import Guest, finish, le64, require_accel
 
 TRACE_X86 = re.compile(r"kvm_x86_handle_debug exception (\d+) pc 0x([0-9a-f]+)"
                        r" dr6 0x([0-9a-f]+): (\S+)")
 TRACE_EMUL = re.compile(r"kvm_emulation_failure_at_breakpoint cpu \d+ pc "
                         r"0x([0-9a-f]+) software breakpoint (\d)")
-
-
-def le64(hexstr):
-    return int.from_bytes(bytes.fromhex(hexstr), "little")
 
 
 def main():
