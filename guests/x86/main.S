@@ -19,6 +19,13 @@
  */
     .equ COM1, 0x3f8
 
+/* Set TF: the guest single-steps the instruction after the next one */
+    .macro set_tf
+    pushfq
+    orq $0x100, (%rsp)
+    popfq
+    .endm
+
     .text
     .code64
     .globl start64
@@ -196,27 +203,21 @@ dr0_target:
 tf_emul:
     pushq %rbx
     movq db_count(%rip), %r8
-    pushfq
-    orq $0x100, (%rsp)
-    popfq
+    set_tf
     .globl guest_step_out
 guest_step_out:
     outb %al, $0x80                 /* #DB after this one */
     .globl after_step_out
 after_step_out:
     xorl %eax, %eax
-    pushfq
-    orq $0x100, (%rsp)
-    popfq
+    set_tf
     .globl guest_step_cpuid
 guest_step_cpuid:
     cpuid                           /* #DB after this one */
     .globl after_step_cpuid
 after_step_cpuid:
     popq %rbx
-    pushfq
-    orq $0x100, (%rsp)
-    popfq
+    set_tf
     .globl guest_step_store
 guest_step_store:
     movq %rbx, tf_store(%rip)       /* #DB after this one */

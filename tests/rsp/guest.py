@@ -200,6 +200,14 @@ class Guest:
     def pc(self):
         return int.from_bytes(bytes.fromhex(self.rsp.send("p10")), "little")
 
+    def poke(self, name, value, fail):
+        """Set the guest's 8-byte variable @name to @value through gdb's M
+        packet; say so in @fail when refused."""
+        if self.rsp.send("M%x,8:%s" % (self.sym[name],
+                                       value.to_bytes(8, "little").hex())) \
+                != "OK":
+            fail.append("could not set the guest's %s" % name)
+
     def expect_stop(self, packet, expect_pc, what, fail):
         """Send @packet (c or s) and expect a T05 stop at @expect_pc; say
         otherwise in @fail.  A stop that never comes ends the test.

@@ -83,9 +83,7 @@ def main():
                         % (phase, c["bad_dr6"], mem("last_bad_dr6")))
 
     def poke(name, value):
-        if r.send("M%x,8:%s" % (s[name], value.to_bytes(8, "little").hex())) \
-                != "OK":
-            fail.append("could not set the guest's %s" % name)
+        g.poke(name, value, fail)
 
     # Phase 1: software breakpoints; the guest's DR0, int3 and TF all on,
     # and its #DB handler checking DR6.

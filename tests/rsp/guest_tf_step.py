@@ -6,17 +6,17 @@
 The test guest (guests/x86/main.S) steps, on each pass, one instruction
 with its own EFLAGS.TF in each of four windows: an OUT (own_tf_emul on;
 KVM sends it to QEMU), a CPUID (KVM emulates it), a store (tf_store) and
-a NOP (guest_step_insn, after the popfq at guest_set_tf that sets TF).  gdb stops at each of them
-with a hardware breakpoint and single-steps it, and single-steps the popfq
-too, and then twice more, through the guest's #DB handler.  Then gdb
-steps from a hardware breakpoint right after the NOP, whose #DB is gdb's
-and the guest's at once on a real KVM, into the guest's handler; then
-steps the store while gdb watches it (the watchpoint is reported; not on
-this machine's KVM, whose data watchpoints never fire); a last phase
-steps the NOP while gdb holds every debug register.  The guest must
-keep its TF and get its #DB once every time: its counts (db_count, and
-emul_db_count for OUT, CPUID and store) keep pace with the loop, and it never
-reports a lost #DB.
+a NOP (guest_step_insn, after the popfq at guest_set_tf that sets TF).
+gdb stops at each of them with a hardware breakpoint and single-steps
+it, and single-steps the popfq too, and then twice more, through the
+guest's #DB handler. Then gdb steps from a hardware breakpoint right
+after the NOP, whose #DB is gdb's and the guest's at once on a real KVM,
+into the guest's handler; then steps the store while gdb watches it (the
+watchpoint is reported; not on this machine's KVM, whose data
+watchpoints never fire); a last phase steps the NOP while gdb holds
+every debug register. The guest must keep its TF and get its #DB once
+every time: its counts (db_count, and emul_db_count for OUT, CPUID and
+store) keep pace with the loop, and it never reports a lost #DB.
 
 Under KVM, KVM_GUESTDBG_SINGLESTEP hides TF while gdb steps and clears
 it after; QEMU shows the guest's TF to gdb while it steps and puts it
@@ -92,9 +92,7 @@ def main():
             fail.append("%s: the guest's TF reads %s after the step"
                         % (what, "set" if handler else "clear"))
 
-    if r.send("M%x,8:%s" % (s["own_tf_emul"],
-                            (1).to_bytes(8, "little").hex())) != "OK":
-        fail.append("could not set the guest's own_tf_emul")
+    g.poke("own_tf_emul", 1, fail)
     to("tick", "start")
     before = {n: mem(n) for n in ("counter", "db_count", "emul_db_count")}
     n0 = len(x86_debug_exits(log()))
@@ -120,8 +118,9 @@ def main():
                             % (what, n + 1, pc, last))
             last = pc
     # gdb's hardware breakpoint right after the NOP, on the next pass: the
-    # NOP's own #DB is gdb's B0 and the guest's BS at once on a real KVM, so the guest's #DB is still to
-    # come when gdb stops, and gdb's step enters the handler.  TCG gives
+    # NOP's own #DB is gdb's B0 and the guest's BS at once on a real KVM,
+    # so the guest's #DB is still to come when gdb stops, and gdb's step
+    # enters the handler.  TCG gives
     # the guest its #DB first and stops when the handler returns, and
     # this machine's KVM reports B0 alone: their step goes on.
     to("guest_set_tf", "hbreak")
