@@ -1,13 +1,16 @@
 #!/bin/bash
-# Cross build qemu-system-ppc64 and the kvm-debug qtest for ppc64el (to run
-# inside the POWER test hosts of scripts/host-ppc.sh), with
-# powerpc64le-linux-gnu-gcc --sysroot on the sysroot of
-# scripts/ppc64el-sysroot.sh and ccache.  Configured once, minimal (ppc64
-# only, KVM, every optional feature off), then incremental.
+# Cross build qemu-system-ppc64, qemu-system-ppc and the kvm-debug qtest
+# for ppc64el (to run inside the POWER test hosts of
+# scripts/host-ppc.sh), with powerpc64le-linux-gnu-gcc --sysroot on the
+# sysroot of scripts/ppc64el-sysroot.sh and ccache.  Configured once,
+# minimal (KVM, every optional feature off), then incremental; configured
+# again when the configuration below changes.
 #   scripts/build-ppc64el.sh [--stock] [ninja targets...]
-# Patched: build/qemu (branch fork) into build/qemu-ppc64el-build.
-# --stock: the unpatched base (tag base, the tree build.sh --stock uses)
-# into build/qemu-stock-ppc64el-build.
+# Patched: build/qemu (branch fork) into build/qemu-ppc64el-build,
+# qemu-system-ppc64 and qemu-system-ppc (the 32-bit target, run under
+# Book3S PR).  --stock: the unpatched base (tag base, the tree build.sh
+# --stock uses) into build/qemu-stock-ppc64el-build, qemu-system-ppc64
+# only.
 # PPC64EL_SRC=DIR builds another QEMU tree (e.g. a git worktree of
 # build/qemu) into PPC64EL_BUILD (default DIR-ppc64el-build); a build
 # directory stays bound to the tree it was configured for.
@@ -42,6 +45,15 @@ sysroot=$("$TOP/scripts/ppc64el-sysroot.sh")/sysroot
 if [ -f "$out/build.ninja" ] && [ "$(cat "$out/.qemu-source")" != "$src" ]; then
     die "$out was configured for $(cat "$out/.qemu-source"), not $src"
 fi
+if [ -n "$stock" ]; then
+    target_list=ppc64-softmmu
+else
+    target_list=ppc64-softmmu,ppc-softmmu
+fi
+if [ -f "$out/build.ninja" ] && [ "$(cat "$out/.target-list" 2>/dev/null)" != "$target_list" ]; then
+    log "configuring $out again for $target_list"
+    rm -f "$out/build.ninja"
+fi
 if [ ! -f "$out/build.ninja" ]; then
     log "configuring $out for $src"
     rm -rf "$out"
@@ -60,15 +72,17 @@ EOT
     (cd "$out" && PKG_CONFIG="$out/ppc64el-pkg-config" "$src/configure" \
         --cross-prefix=powerpc64le-linux-gnu- \
         --cc="ccache $cc --sysroot=$sysroot" --host-cc=gcc \
-        --target-list=ppc64-softmmu --without-default-features \
+        --target-list="$target_list" --without-default-features \
         --enable-kvm --enable-fdt=system --disable-tools \
         --disable-docs --disable-install-blobs --disable-werror \
         --python=/usr/bin/python3 >"$out/configure.log" 2>&1) ||
         { tail -30 "$out/configure.log" >&2; die "configure failed ($out/configure.log)"; }
+    echo "$target_list" > "$out/.target-list"
 fi
 targets=("$@")
 if [ ${#targets[@]} = 0 ]; then
     targets=(qemu-system-ppc64)
+    [ -n "$stock" ] || targets+=(qemu-system-ppc)
     if [ -z "$stock" ] && grep -q '^build tests/qtest/kvm-debug-test:' "$out/build.ninja"; then
         targets+=(tests/qtest/kvm-debug-test)
     fi

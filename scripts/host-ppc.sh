@@ -1,8 +1,12 @@
 #!/bin/bash
 # Run a command on a real POWER KVM host: L0 is this project's own x86
 # build of qemu-system-ppc64 under TCG (-M powernv9 -cpu POWER9), L1 is
-# Debian's ppc64el kernel with kvm_hv loaded, booted from a busybox
-# initramfs this script builds (and caches).  Inside L1:
+# booted from a busybox initramfs this script builds (and caches):
+#   hv  Book3S HV: Debian's ppc64el kernel, kvm_hv loaded
+#   pr  Book3S PR: Debian's linux source of the same version built by
+#       scripts/kernel-pr.sh (Debian's kernels cannot load kvm_pr), hash
+#       MMU, kvm_pr loaded
+# Inside L1:
 #   - the checkout is mounted read-only at its own path (so build outputs
 #     and scripts have the same names as on the host),
 #   - the ppc64el sysroot of scripts/ppc64el-sysroot.sh provides /lib,
@@ -12,12 +16,13 @@
 #     that is shown on the host as HOST_PPC_SCRATCH_DIR when set, else a
 #     temporary directory removed afterwards.
 #
-#   scripts/host-ppc.sh hv [--] COMMAND [ARGS...]
+#   scripts/host-ppc.sh hv|pr [--] COMMAND [ARGS...]
 #
 # Prints the command's stdout and stderr and exits with its status.
 # Exits 77, with the reason on stderr, only when the host cannot be had
 # here (its packages cannot be fetched); an L1 that does not
-# boot or load kvm_hv is a failure (exit 1); a command that does not
+# boot or load its KVM module is a failure (exit 1), and so is a PR
+# kernel that does not build; a command that does not
 # finish within its time limit exits 124.
 # Environment: QEMU_L0 (L0 binary, default build/qemu-build's),
 # HOST_PPC_BOOT_TIMEOUT (s, until the command starts, default 240),
@@ -26,7 +31,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0 hv [--] COMMAND [ARGS...]" >&2; exit 2; }
+usage() { echo "usage: $0 hv|pr [--] COMMAND [ARGS...]" >&2; exit 2; }
 unavailable() { echo "host-ppc.sh: host unavailable: $*" >&2; exit 77; }
 # The packages are here and L0 is ours: a host that does not come up is a
 # failure, never a skip.
@@ -35,7 +40,7 @@ broken() { echo "host-ppc.sh: FAILED: $*" >&2; exit 1; }
 [ $# -ge 1 ] || usage
 flavour=$1; shift
 case "$flavour" in
-    hv) ;;
+    hv|pr) ;;
     *) usage ;;
 esac
 [ "${1:-}" = "--" ] && shift
@@ -53,14 +58,19 @@ exec 9> "$CACHE/host-ppc.lock"
 flock 9
 ppc=$("$TOP/scripts/ppc64el-sysroot.sh") ||
     unavailable "the ppc64el packages could not be fetched (scripts/ppc64el-sysroot.sh)"
-kdir=$(find "$ppc/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
+if [ "$flavour" = pr ]; then
+    kernel=$("$TOP/scripts/kernel-pr.sh") || broken "the Book3S PR kernel did not build"
+else
+    kernel=$ppc/kernel
+fi
+kdir=$(find "$kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
 kver=$(basename "$kdir")
-vmlinux=$ppc/kernel/boot/vmlinux-$kver
-[ -f "$vmlinux" ] || unavailable "no kernel image in $ppc/kernel"
+vmlinux=$kernel/boot/vmlinux-$kver
+[ -f "$vmlinux" ] || unavailable "no kernel image in $kernel"
 firmware=$ppc/firmware/usr/share/qemu
 [ -f "$firmware/skiboot.lid" ] || unavailable "no skiboot.lid in $firmware"
 
-# The L1 init: modules, 9p mounts, kvm_hv, then the command.  Markers on
+# The L1 init: modules, 9p mounts, the KVM module, then the command.  Markers on
 # the console tell the host how far it got.
 read -r -d '' INIT <<'EOF' || true
 #!/bin/busybox sh
@@ -83,7 +93,7 @@ mount -t 9p -o $o out /out || fail "cannot mount the scratch directory"
 mount -t 9p -o $o,ro sysroot /sysroot || fail "cannot mount the sysroot"
 mount -t 9p -o $o,ro top "$top" || fail "cannot mount the checkout"
 for d in lib lib64 usr; do ln -s /sysroot/$d /$d; done
-[ -c /dev/kvm ] || fail "no /dev/kvm after loading kvm_hv: $(dmesg | grep -i kvm | tail -3)"
+[ -c /dev/kvm ] || fail "no /dev/kvm after loading $(arg kvm): $(dmesg | grep -i kvm | tail -3)"
 echo "HOST-PPC-RUN: $(uname -r), $(grep -m1 '^cpu' /proc/cpuinfo)"
 cd "$(arg cwd)"
 HOST_PPC_SCRATCH=/out TMPDIR=/tmp sh /out/cmd.sh >/out/stdout 2>/out/stderr
@@ -93,10 +103,11 @@ sync
 poweroff -f
 EOF
 
-# Modules to load, dependencies first: 9p over virtio-pci, and kvm_hv.
-WANT="virtio_pci 9pnet_virtio 9p kvm_hv"
+# Modules to load, dependencies first: 9p over virtio-pci (built into
+# the PR kernel), and KVM.
+WANT="virtio_pci 9pnet_virtio 9p kvm_$flavour"
 
-initramfs=$ppc/initramfs-hv-$kver-$( (echo "$INIT"; echo "$WANT") | sha1sum | cut -c1-12).cpio.gz
+initramfs=$ppc/initramfs-$flavour-$kver-$( (echo "$INIT"; echo "$WANT") | sha1sum | cut -c1-12).cpio.gz
 if [ ! -f "$initramfs" ]; then
     log "building $initramfs"
     # shellcheck disable=SC2086
@@ -197,7 +208,7 @@ fsdev() {
 args=(-M powernv9 -cpu POWER9 -smp "${HOST_PPC_SMP:-1}" -m 2G -accel tcg
       -nographic -no-reboot -nic none -L "$firmware"
       -kernel "$vmlinux" -initrd "$initramfs"
-      -append "console=hvc0 quiet panic=-1 hostppc.top=$TOP hostppc.cwd=$cwd"
+      -append "console=hvc0 quiet panic=-1 hostppc.top=$TOP hostppc.cwd=$cwd hostppc.kvm=kvm_$flavour"
       $(fsdev out "$scratch" "" pcie.0)
       $(fsdev sysroot "$ppc/sysroot" ",readonly=on" pcie.1)
       $(fsdev top "$TOP" ",readonly=on" pcie.2))

@@ -7,12 +7,15 @@
 #   kernel/    Debian's linux-image-*-powerpc64le (vmlinux and modules)
 #   busybox/   busybox-static:ppc64el, for the L1 initramfs
 #   firmware/  qemu-system-data (skiboot.lid and friends), for L0's -L
+#   linux-source/  with --kernel-source only: Debian's linux-source-X.Y of
+#              the kernel/ version, for the Book3S PR host's own kernel
+#              (scripts/kernel-pr.sh)
 # The machine's apt and dpkg are left alone: a private APT_CONFIG with its
 # own sources, lists, cache and an empty dpkg status resolves and
 # downloads for ppc64el only.  The security suite is left out: its
 # ppc64el index does not match on the project's machines.  The archive's
 # URI is the one the machine's own Debian source names.
-#   scripts/ppc64el-sysroot.sh          # prints the cache directory
+#   scripts/ppc64el-sysroot.sh [--kernel-source]   # prints the cache directory
 # Idempotent: does nothing once everything is in place.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -148,8 +151,29 @@ l1_pieces() {
     fi
 }
 
+# The source of the L1 kernel's version: linux-source-X.Y is
+# architecture all, so the ppc64el index lists it.
+kernel_source() {
+    local image version
+    [ -f "$PPC/linux-source.stamp" ] && return 0
+    apt_setup
+    image=$(find "$PPC/debs/kernel" -name 'linux-image-*.deb' | head -n 1)
+    version=$(dpkg-deb -f "$image" Version)
+    log "downloading linux-source-${version%.*} $version"
+    rm -rf "$PPC/debs/linux-source"
+    download "$PPC/debs/linux-source" "linux-source-${version%.*}=$version"
+    extract "$PPC/debs/linux-source" "$PPC/linux-source"
+    echo "$version" > "$PPC/linux-source/version"
+    touch "$PPC/linux-source.stamp"
+}
+
+case "${1:-}" in
+    ""|--kernel-source) ;;
+    *) echo "usage: $0 [--kernel-source]" >&2; exit 2 ;;
+esac
 command -v dpkg-deb >/dev/null || die "dpkg-deb missing"
 mkdir -p "$PPC"
 sysroot
 l1_pieces
+[ "${1:-}" != --kernel-source ] || kernel_source
 echo "$PPC"

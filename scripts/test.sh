@@ -30,6 +30,11 @@ if "$TOP/scripts/ppc64el-sysroot.sh" > "$TOP/build/ppc64el-sysroot.log" 2>&1; th
               die "ppc64el cross build${v:+ ($v)} failed (build/build-ppc64el$v.log)"; }
     done
     log "ppc64el cross builds done ($(($(date +%s) - start)) s so far)"
+    # The Book3S PR host's kernel: Debian's cannot load kvm_pr.
+    "$TOP/scripts/kernel-pr.sh" > "$TOP/build/kernel-pr.log" 2>&1 ||
+        { tail -40 "$TOP/build/kernel-pr.log" >&2;
+          die "Book3S PR kernel build failed (build/kernel-pr.log)"; }
+    log "Book3S PR kernel ready ($(($(date +%s) - start)) s so far)"
 else
     log "ppc64el packages unavailable (build/ppc64el-sysroot.log): the POWER KVM tests will skip"
 fi

@@ -242,19 +242,20 @@ static const char *rsp(Session *s, const char *fmt, ...)
 static uint64_t rsp_pc(Session *s)
 {
     const char *hex = rsp(s, "p%x", s->g->pc_regnum);
+    size_t n = strlen(hex) / 2;     /* 4 in qemu-system-ppc, else 8 */
     uint8_t bytes[8];
     uint64_t v = 0;
     int i;
 
-    g_assert_cmpuint(strlen(hex), ==, 16);
-    for (i = 0; i < 8; i++) {
+    g_assert_true(strlen(hex) == 8 || strlen(hex) == 16);
+    for (i = 0; i < n; i++) {
         unsigned b;
 
         g_assert_cmpint(sscanf(hex + 2 * i, "%2x", &b), ==, 1);
         bytes[i] = b;
     }
-    for (i = 0; i < 8; i++) {
-        v |= (uint64_t)bytes[s->g->big_endian ? 7 - i : i] << (8 * i);
+    for (i = 0; i < n; i++) {
+        v |= (uint64_t)bytes[s->g->big_endian ? n - 1 - i : i] << (8 * i);
     }
     return v + s->g->pc_offset;
 }
@@ -788,19 +789,21 @@ static void test_detach_restores(const void *opaque)
 }
 
 /*
- * ppc64 Book3S HV: a pseries guest of our own, passed as -bios in place of
+ * ppc64 Book3S: a pseries guest of our own, passed as -bios in place of
  * SLOF and entered at 0x100 in big-endian real mode.  It makes an hcall
  * that neither the kernel nor QEMU implements, so QEMU answers H_FUNCTION
  * (-2) through kvm_run's union, then runs into a software breakpoint.  HV
  * reports the breakpoint with KVM_EXIT_DEBUG and debug.arch.address but
  * leaves debug.arch.status as the hcall's return left it (0xfffffffe on a
  * little-endian host): the exit must still stop gdb with SIGTRAP at the
- * breakpoint.  The trace point of the decision proves which path ran.
- * QEMU without this series takes the stale status for a hardware
- * breakpoint that is not its own and resumes the guest at the trap, which
- * exits again: the vCPU spins on debug exits and gdb waits forever.  The
- * case also runs against such a QEMU (without stop reasons and trace
- * point) and fails there, within a bounded time, on the missing stop.
+ * breakpoint.  PR emulates the trap instruction and clears status (Linux
+ * 5.4 and later): the same stops, with status 0.  The trace point of the
+ * decision proves which path ran.  QEMU without this series takes HV's
+ * stale status for a hardware breakpoint that is not its own and resumes
+ * the guest at the trap, which exits again: the vCPU spins on debug exits
+ * and gdb waits forever.  The case also runs against such a QEMU (without
+ * stop reasons and trace point): under HV it fails there, within a
+ * bounded time, on the missing stop; under PR it passes.
  *   100: 38601000  li   r3, 0x1000       <- hcall number
  *   104: 44000022  sc   1                <- H_FUNCTION
  *   108: 60000000  nop                   <- software breakpoint
@@ -817,6 +820,34 @@ static const uint32_t book3s_code[] = {
 
 static const Guest book3s_guest = {
     .arch = "ppc64", .pc_regnum = 64, .big_endian = true,
+};
+
+/* A flavour of Book3S KVM, and what its software-breakpoint exits carry */
+typedef struct Book3SHost {
+    const char *module;         /* loaded where the flavour is */
+    const char *machine;        /* -M options for it */
+    bool stale_status;          /* status is the previous exit's */
+} Book3SHost;
+
+/*
+ * The cache flush, indirect branch and count cache flush assist
+ * capabilities default to levels that KVM on a POWER9 without those
+ * mitigations (such as QEMU's own powernv9) refuses.
+ */
+#define BOOK3S_MITIGATIONS "cap-cfpc=broken,cap-ibs=broken,cap-ccf-assist=off"
+
+static const Book3SHost book3s_hv = {
+    .module = "kvm_hv",
+    .machine = "pseries,kvm-type=HV," BOOK3S_MITIGATIONS,
+    .stale_status = true,
+};
+
+/* PR has neither the large decrementer, nor FWNMI, nor AIL mode 3 */
+static const Book3SHost book3s_pr = {
+    .module = "kvm_pr",
+    .machine = "pseries,kvm-type=PR,cap-large-decr=off,cap-fwnmi=off,"
+               "cap-ail-mode-3=off," BOOK3S_MITIGATIONS,
+    .stale_status = false,
 };
 
 /* How many lines of @log contain @needle */
@@ -877,8 +908,11 @@ static const char *rsp_continue(Session *s, const char *trace, int timeout_ms)
     return rsp_recv(s);
 }
 
-static void test_kvm_book3s(void)
+static void test_kvm_book3s(gconstpointer data)
 {
+    const Book3SHost *host = data;
+    g_autofree char *module = g_strdup_printf("/sys/module/%s",
+                                              host->module);
     g_autofree char *sock = NULL;
     g_autofree char *bios = NULL;
     g_autofree char *trace = NULL;
@@ -888,14 +922,18 @@ static void test_kvm_book3s(void)
     g_autofree uint8_t *img = g_malloc0(4 * KiB);
     Session s = { 0 };
     const char *why, *reason;
+    uint32_t status;
     int i, passes = 3;
 
     if (!kvm_usable("ppc64", &why)) {
         g_test_skip(why);
         return;
     }
-    if (access("/sys/module/kvm_hv", F_OK)) {
-        g_test_skip("needs Book3S HV KVM (kvm_hv is not loaded)");
+    if (access(module, F_OK)) {
+        g_autofree char *msg = g_strdup_printf("needs %s, not loaded here",
+                                               host->module);
+
+        g_test_skip(msg);
         return;
     }
     if (!qtest_has_machine("pseries")) {
@@ -915,17 +953,10 @@ static void test_kvm_book3s(void)
     stl_be_p(img + BOOK3S_PROGRAM_VECTOR, 0x48000000);
     g_assert_true(g_file_set_contents(bios, (char *)img, 4 * KiB, NULL));
 
-    /*
-     * The cache flush, indirect branch and count cache flush assist
-     * capabilities default to levels that kvm_hv on a POWER9 without
-     * those mitigations (such as QEMU's own powernv9) refuses.
-     */
-    s.qts = qtest_initf("-M pseries,kvm-type=HV,cap-cfpc=broken,"
-                        "cap-ibs=broken,cap-ccf-assist=off "
-                        "-cpu host -m 256M -nodefaults -bios %s -accel kvm -S "
-                        "-gdb unix:%s,server=on,wait=off "
+    s.qts = qtest_initf("-M %s -cpu host -m 256M -nodefaults -bios %s "
+                        "-accel kvm -S -gdb unix:%s,server=on,wait=off "
                         "-trace kvm_handle_debug_decision -trace kvm_run_exit "
-                        "-D %s", bios, sock, trace);
+                        "-D %s", host->machine, bios, sock, trace);
     reason = session_connect(&s, sock) ? "swbreak:;" : NULL;
 
     g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
@@ -950,20 +981,145 @@ static void test_kvm_book3s(void)
     qtest_quit(s.qts);
     show_trace(trace);
     g_assert_true(g_file_get_contents(trace, &log, NULL, NULL));
-    /* The low half of H_FUNCTION, where the union keeps it */
-    after_hcall = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
-                                  "0x%x: sw-breakpoint", BOOK3S_AFTER_HCALL,
-                                  HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu);
-    at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
-                               "0x%x: sw-breakpoint", BOOK3S_ENTRY,
-                               HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu);
-    g_assert_cmpint(count_lines(log, after_hcall), ==, passes);
-    g_assert_cmpint(count_lines(log, at_entry), ==, passes);
-    g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==,
-                    2 * passes);
+    /* One KVM_EXIT_DEBUG (4) for each stop, and no other */
+    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 4"),
+                    ==, 2 * passes);
     /* One KVM_EXIT_PAPR_HCALL (19) before each stop after the hcall */
     g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 19"),
                     ==, passes);
+    /* The low half of H_FUNCTION, where the union keeps it, or 0 */
+    status = !host->stale_status ? 0 :
+             HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu;
+    after_hcall = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
+                                  "0x%x: sw-breakpoint", BOOK3S_AFTER_HCALL,
+                                  status);
+    at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
+                               "0x%x: sw-breakpoint", BOOK3S_ENTRY, status);
+    if (reason) {
+        g_assert_cmpint(count_lines(log, after_hcall), ==, passes);
+        g_assert_cmpint(count_lines(log, at_entry), ==, passes);
+        g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==,
+                        2 * passes);
+    }
+
+    unlink(sock);
+    unlink(bios);
+    unlink(trace);
+    rmdir(s.dir);
+    g_free(s.dir);
+}
+
+/*
+ * 32-bit Book3S under PR: a PowerMac G3 (g3beige, a machine that always
+ * asks for PR), in qemu-system-ppc and qemu-system-ppc64.  The 750 resets
+ * in real mode at 0xfff00100 with its exception prefix at 0xfff00000,
+ * where our own image, passed as -bios, sits in the 4 MiB ROM from
+ * 0xffc00000.  The guest selects fw_cfg's signature and reads its first
+ * byte ('Q') through MMIO, so the kvm_run union holds 0x51 where
+ * debug.arch.status lies, then runs into a software breakpoint.  PR
+ * clears status for such an exit (Linux 5.4 and later); the stop is
+ * gdb's, with or without this series.
+ *   fff00100: 3c80f000  lis  r4, 0xf000
+ *   fff00104: 38a00000  li   r5, 0
+ *   fff00108: b0a40510  sth  r5, 0x510(r4)   <- fw_cfg selector: 0
+ *   fff0010c: 88640512  lbz  r3, 0x512(r4)   <- fw_cfg data: 'Q'
+ *   fff00110: 60000000  nop                  <- software breakpoint
+ *   fff00114: 4bffffec  b    fff00100
+ *   fff00700: 48000000  b    .               <- program interrupt
+ */
+static const uint32_t book3s_32_code[] = {
+    0x3c80f000, 0x38a00000, 0xb0a40510, 0x88640512, 0x60000000, 0x4bffffec,
+};
+#define BOOK3S_32_ROM 0xffc00000u
+#define BOOK3S_32_ENTRY 0xfff00100u
+#define BOOK3S_32_AFTER_MMIO 0xfff00110u
+#define BOOK3S_32_PROGRAM_VECTOR 0xfff00700u
+
+static void test_kvm_book3s_32(void)
+{
+    g_autofree char *sock = NULL;
+    g_autofree char *bios = NULL;
+    g_autofree char *trace = NULL;
+    g_autofree char *log = NULL;
+    g_autofree char *after_mmio = NULL;
+    g_autofree char *at_entry = NULL;
+    g_autofree uint8_t *img = g_malloc0(4 * MiB);
+    Guest g = { .pc_regnum = 64, .big_endian = true };
+    Session s = { 0 };
+    const char *why, *reason;
+    int i, passes = 3;
+
+    if (!kvm_usable(qtest_get_arch(), &why)) {
+        g_test_skip(why);
+        return;
+    }
+    if (access("/sys/module/kvm_pr", F_OK)) {
+        g_test_skip("needs kvm_pr, not loaded here");
+        return;
+    }
+    if (!qtest_has_machine("g3beige")) {
+        g_test_skip("this QEMU binary has no g3beige machine");
+        return;
+    }
+
+    g.arch = qtest_get_arch();
+    s.g = &g;
+    s.dir = g_dir_make_tmp("kvm-debug-test-XXXXXX", NULL);
+    g_assert_nonnull(s.dir);
+    sock = g_build_filename(s.dir, "gdb.sock", NULL);
+    bios = g_build_filename(s.dir, "bios.bin", NULL);
+    trace = g_build_filename(s.dir, "trace.log", NULL);
+    for (i = 0; i < ARRAY_SIZE(book3s_32_code); i++) {
+        stl_be_p(img + BOOK3S_32_ENTRY - BOOK3S_32_ROM + 4 * i,
+                 book3s_32_code[i]);
+    }
+    stl_be_p(img + BOOK3S_32_PROGRAM_VECTOR - BOOK3S_32_ROM, 0x48000000);
+    g_assert_true(g_file_set_contents(bios, (char *)img, 4 * MiB, NULL));
+
+    s.qts = qtest_initf("-M g3beige -m 64M -nodefaults -bios %s "
+                        "-accel kvm -S -gdb unix:%s,server=on,wait=off "
+                        "-trace kvm_handle_debug_decision -trace kvm_run_exit "
+                        "-D %s", bios, sock, trace);
+    reason = session_connect(&s, sock) ? "swbreak:;" : NULL;
+
+    g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
+    for (i = 0; i < passes; i++) {
+        /* After the MMIO read: the union holds its data */
+        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
+                    BOOK3S_32_AFTER_MMIO, reason);
+        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
+        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_32_ENTRY), ==, "OK");
+        /* After the previous debug exit */
+        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
+                    BOOK3S_32_ENTRY, reason);
+        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_32_ENTRY), ==, "OK");
+        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
+    }
+    g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
+
+    /* r3 holds the byte the guest read: 'Q' */
+    g_assert_true(g_str_has_suffix(rsp(&s, "p3"), "00000051"));
+
+    close(s.fd);
+    qtest_quit(s.qts);
+    show_trace(trace);
+    g_assert_true(g_file_get_contents(trace, &log, NULL, NULL));
+    /* One KVM_EXIT_DEBUG (4) for each stop, and no other */
+    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 4"),
+                    ==, 2 * passes);
+    /* Two KVM_EXIT_MMIO (6), the store and the load, before each stop */
+    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 6"),
+                    ==, 2 * passes);
+    after_mmio = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
+                                 "0x0: sw-breakpoint", BOOK3S_32_AFTER_MMIO);
+    at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
+                               "0x0: sw-breakpoint", BOOK3S_32_ENTRY);
+    if (reason) {
+        g_assert_cmpint(count_lines(log, after_mmio), ==, passes);
+        g_assert_cmpint(count_lines(log, at_entry), ==, passes);
+        g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==,
+                        2 * passes);
+    }
 
     unlink(sock);
     unlink(bios);
@@ -1035,7 +1191,16 @@ int main(int argc, char **argv)
         g = &x86_guest;
     } else if (!strcmp(arch, "ppc64")) {
         g = &ppc64_guest;
-        qtest_add_func("/kvm-debug/kvm-book3s", test_kvm_book3s);
+        qtest_add_data_func("/kvm-debug/kvm-book3s", &book3s_hv,
+                            test_kvm_book3s);
+        qtest_add_data_func("/kvm-debug/kvm-book3s-pr/pseries", &book3s_pr,
+                            test_kvm_book3s);
+        qtest_add_func("/kvm-debug/kvm-book3s-pr/g3beige",
+                       test_kvm_book3s_32);
+    } else if (!strcmp(arch, "ppc")) {
+        qtest_add_func("/kvm-debug/kvm-book3s-pr/g3beige",
+                       test_kvm_book3s_32);
+        return g_test_run();
     } else {
         g_test_skip("no guest for this architecture");
         return g_test_run();
