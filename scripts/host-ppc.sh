@@ -52,21 +52,28 @@ cmd_timeout=${HOST_PPC_TIMEOUT:-900}
 [ -x "$l0" ] || broken "no L0 binary $l0 (run scripts/build.sh)"
 command -v python3 >/dev/null || unavailable "python3 missing"
 
+# The PR kernel has a lock of its own: an HV test does not wait for it.
+# (scripts/test.sh builds it before the tests.)
+if [ "$flavour" = pr ]; then
+    rc=0
+    kernel=$("$TOP/scripts/kernel-pr.sh") || rc=$?
+    [ $rc = 77 ] && unavailable "the linux source package could not be fetched (scripts/kernel-pr.sh)"
+    [ $rc = 0 ] || broken "the Book3S PR kernel did not build (scripts/kernel-pr.sh)"
+fi
 # Tests run in parallel: one of them builds the caches, the others wait.
 mkdir -p "$CACHE"
 exec 9> "$CACHE/host-ppc.lock"
 flock 9
 ppc=$("$TOP/scripts/ppc64el-sysroot.sh") ||
     unavailable "the ppc64el packages could not be fetched (scripts/ppc64el-sysroot.sh)"
-if [ "$flavour" = pr ]; then
-    kernel=$("$TOP/scripts/kernel-pr.sh") || broken "the Book3S PR kernel did not build"
-else
-    kernel=$ppc/kernel
-fi
+[ "$flavour" = pr ] || kernel=$ppc/kernel
 kdir=$(find "$kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
 kver=$(basename "$kdir")
 vmlinux=$kernel/boot/vmlinux-$kver
-[ -f "$vmlinux" ] || unavailable "no kernel image in $kernel"
+if [ ! -f "$vmlinux" ]; then
+    [ "$flavour" = pr ] && broken "no kernel image in $kernel"
+    unavailable "no kernel image in $kernel"
+fi
 firmware=$ppc/firmware/usr/share/qemu
 [ -f "$firmware/skiboot.lid" ] || unavailable "no skiboot.lid in $firmware"
 
@@ -107,7 +114,9 @@ EOF
 # the PR kernel), and KVM.
 WANT="virtio_pci 9pnet_virtio 9p kvm_$flavour"
 
-initramfs=$ppc/initramfs-$flavour-$kver-$( (echo "$INIT"; echo "$WANT") | sha1sum | cut -c1-12).cpio.gz
+# Keyed by the kernel's directory too: PR kernels of one release differ
+# by their configuration.
+initramfs=$ppc/initramfs-$flavour-$kver-$( (echo "$INIT"; echo "$WANT"; echo "$kernel") | sha1sum | cut -c1-12).cpio.gz
 if [ ! -f "$initramfs" ]; then
     log "building $initramfs"
     # shellcheck disable=SC2086
@@ -191,7 +200,14 @@ cleanup() {
     [ -n "$keep" ] || rm -rf "$scratch"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# Killed (meson's timeout): show what the command had printed first.
+on_signal() {
+    cat "$scratch/stdout" 2>/dev/null
+    cat "$scratch/stderr" >&2 2>/dev/null
+    console_tail 2>/dev/null
+    exit 130
+}
+trap on_signal INT TERM
 
 {
     printf '%q ' "$@"

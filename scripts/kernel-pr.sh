@@ -6,6 +6,7 @@
 # kvm-pr.ko as modules.  Debian's own ppc64el kernels cannot load kvm_pr
 # (CONFIG_NO_HZ_FULL=y excludes it).
 #   scripts/kernel-pr.sh        # prints the kernel directory
+# Exits 77 when the source cannot be fetched, 1 when it does not build.
 # The directory has the layout of an unpacked linux-image package
 # (boot/vmlinux-VERSION, lib/modules/VERSION/...), so scripts/host-ppc.sh
 # treats both kernels alike.  Cached under $CACHE/kernel-pr, keyed by the
@@ -19,7 +20,9 @@ fragment=$TOP/scripts/kernel-pr.config
 cross=powerpc64le-linux-gnu-
 command -v ${cross}gcc >/dev/null || die "${cross}gcc missing: run scripts/deps.sh"
 
-ppc=$("$TOP/scripts/ppc64el-sysroot.sh" --kernel-source)
+# Exit 77: the source package cannot be fetched here.
+ppc=$("$TOP/scripts/ppc64el-sysroot.sh" --kernel-source) ||
+    { log "the ppc64el packages or the linux source could not be fetched"; exit 77; }
 version=$(cat "$ppc/linux-source/version")
 tarball=$(find "$ppc/linux-source/usr/src" -maxdepth 1 -name 'linux-source-*.tar.xz' | head -n 1)
 [ -n "$tarball" ] || die "no linux-source tarball in $ppc/linux-source"

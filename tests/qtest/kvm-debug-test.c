@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "elf.h"
@@ -24,6 +25,7 @@
 typedef struct Guest {
     const char *arch;
     int pc_regnum;              /* gdb register number of the pc */
+    unsigned pc_bytes;          /* its size on the wire */
     bool big_endian;            /* register byte order on the wire */
     uint64_t loop;              /* first instruction of the loop */
     uint64_t store;             /* the store of the counter */
@@ -66,7 +68,7 @@ static const uint8_t x86_code[] = {
 static const uint8_t x86_reset[] = { 0xe9, 0x0d, 0xff };
 
 static const Guest x86_guest = {
-    .arch = "x86_64", .pc_regnum = 16, .big_endian = false,
+    .arch = "x86_64", .pc_regnum = 16, .pc_bytes = 8, .big_endian = false,
     .loop = 0xffffff24, .store = 0xffffff25, .nop = 0xffffff2a,
     .next_after_nop = 0xffffff2b, .pc_offset = 0,
     .insn_len_store = 5, .data = 0x2000, .data_len = 4,
@@ -114,7 +116,7 @@ static const uint8_t x86_tf_reset[] = { 0xe9, 0x0d, 0xfe };
 #define X86_TF_COUNT    0x2004
 
 static const Guest x86_tf_guest = {
-    .arch = "x86_64", .pc_regnum = 16, .big_endian = false,
+    .arch = "x86_64", .pc_regnum = 16, .pc_bytes = 8, .big_endian = false,
     .loop = 0xfffffe30, .data = 0x2000, .data_len = 4,
     .code = x86_tf_code, .code_len = sizeof(x86_tf_code),
     .code_off = 64 * KiB - 512, .reset = x86_tf_reset,
@@ -136,7 +138,7 @@ static const uint32_t ppc_code[] = {
 #define PPC_LOAD 0x100000
 
 static const Guest ppc64_guest = {
-    .arch = "ppc64", .pc_regnum = 64, .big_endian = true,
+    .arch = "ppc64", .pc_regnum = 64, .pc_bytes = 8, .big_endian = true,
     .loop = 0x100004, .store = 0x100008, .nop = 0x10000c,
     .next_after_nop = 0x100010, .pc_offset = 0,
     .insn_len_store = 4, .data = 0x2000, .data_len = 4, .loads_data = true,
@@ -242,12 +244,13 @@ static const char *rsp(Session *s, const char *fmt, ...)
 static uint64_t rsp_pc(Session *s)
 {
     const char *hex = rsp(s, "p%x", s->g->pc_regnum);
-    size_t n = strlen(hex) / 2;     /* 4 in qemu-system-ppc, else 8 */
+    unsigned n = s->g->pc_bytes;
     uint8_t bytes[8];
     uint64_t v = 0;
     int i;
 
-    g_assert_true(strlen(hex) == 8 || strlen(hex) == 16);
+    g_assert_cmpuint(n, <=, sizeof(bytes));
+    g_assert_cmpuint(strlen(hex), ==, 2 * n);
     for (i = 0; i < n; i++) {
         unsigned b;
 
@@ -789,45 +792,73 @@ static void test_detach_restores(const void *opaque)
 }
 
 /*
- * ppc64 Book3S: a pseries guest of our own, passed as -bios in place of
- * SLOF and entered at 0x100 in big-endian real mode.  It makes an hcall
- * that neither the kernel nor QEMU implements, so QEMU answers H_FUNCTION
- * (-2) through kvm_run's union, then runs into a software breakpoint.  HV
+ * Book3S: a guest of our own, passed as -bios, whose loop makes exits that
+ * leave a value in kvm_run's union where debug.arch.status lies, then runs
+ * into a software breakpoint.  Three times, the stop must be gdb's, with
+ * the breakpoint moved between the instruction after those exits and the
+ * loop's entry.  QEMU's trace points prove which path ran: one
+ * KVM_EXIT_DEBUG per stop, the side exits before it, and the decision
+ * with the status the kernel reported.  The cases also run against a
+ * QEMU without this series (KVM_DEBUG_TEST_STOCK set, no stop reasons,
+ * no decision trace point): under HV they fail there, within a bounded
+ * time, on the missing stop; under PR they pass.
+ *
+ * ppc64 pseries, under HV or PR: in place of SLOF, entered at 0x100 in
+ * big-endian real mode.  The hcall is one neither the kernel nor QEMU
+ * implements, so QEMU answers H_FUNCTION (-2) through the union.  HV
  * reports the breakpoint with KVM_EXIT_DEBUG and debug.arch.address but
- * leaves debug.arch.status as the hcall's return left it (0xfffffffe on a
- * little-endian host): the exit must still stop gdb with SIGTRAP at the
- * breakpoint.  PR emulates the trap instruction and clears status (Linux
- * 5.4 and later): the same stops, with status 0.  The trace point of the
- * decision proves which path ran.  QEMU without this series takes HV's
- * stale status for a hardware breakpoint that is not its own and resumes
- * the guest at the trap, which exits again: the vCPU spins on debug exits
- * and gdb waits forever.  The case also runs against such a QEMU (without
- * stop reasons and trace point): under HV it fails there, within a
- * bounded time, on the missing stop; under PR it passes.
+ * leaves status as the hcall's return left it (0xfffffffe on a
+ * little-endian host); QEMU without this series takes that for a
+ * hardware breakpoint that is not its own and resumes the guest at the
+ * trap, which exits again: the vCPU spins on debug exits and gdb waits
+ * forever.  PR emulates the trap instruction and clears status.
  *   100: 38601000  li   r3, 0x1000       <- hcall number
  *   104: 44000022  sc   1                <- H_FUNCTION
  *   108: 60000000  nop                   <- software breakpoint
  *   10c: 4bfffff4  b    100
- *   700: 48000000  b    .                <- program interrupt
  */
 static const uint32_t book3s_code[] = {
     0x38601000, 0x44000022, 0x60000000, 0x4bfffff4,
 };
-#define BOOK3S_ENTRY 0x100
-#define BOOK3S_AFTER_HCALL 0x108
-#define BOOK3S_PROGRAM_VECTOR 0x700
-#define BOOK3S_STOP_TIMEOUT_MS 30000
 
-static const Guest book3s_guest = {
-    .arch = "ppc64", .pc_regnum = 64, .big_endian = true,
+/*
+ * 32-bit PowerMac G3 (g3beige, a machine that always asks for PR), in
+ * qemu-system-ppc and qemu-system-ppc64.  The 750 resets in real mode at
+ * 0xfff00100 (its exception prefix is 0xfff00000), in the 4 MiB ROM at
+ * 0xffc00000 that holds our image.  The guest selects fw_cfg's signature
+ * and reads its first byte ('Q') through MMIO, which leaves 0x51 in the
+ * first byte of status.
+ *   fff00100: 3c80f000  lis  r4, 0xf000
+ *   fff00104: 38a00000  li   r5, 0
+ *   fff00108: b0a40510  sth  r5, 0x510(r4)   <- fw_cfg selector: 0
+ *   fff0010c: 88640512  lbz  r3, 0x512(r4)   <- fw_cfg data: 'Q'
+ *   fff00110: 60000000  nop                  <- software breakpoint
+ *   fff00114: 4bffffec  b    fff00100
+ */
+static const uint32_t g3beige_code[] = {
+    0x3c80f000, 0x38a00000, 0xb0a40510, 0x88640512, 0x60000000, 0x4bffffec,
 };
 
-/* A flavour of Book3S KVM, and what its software-breakpoint exits carry */
-typedef struct Book3SHost {
-    const char *module;         /* loaded where the flavour is */
-    const char *machine;        /* -M options for it */
-    bool stale_status;          /* status is the previous exit's */
-} Book3SHost;
+#define BOOK3S_STOP_TIMEOUT_MS 30000
+#define KVM_EXIT_DEBUG_NR 4
+#define KVM_EXIT_MMIO_NR 6
+#define KVM_EXIT_PAPR_HCALL_NR 19
+
+typedef struct Book3SCase {
+    const char *module;         /* the KVM flavour's module */
+    const char *machine;        /* the machine... */
+    const char *args;           /* ...and its -M, -cpu options */
+    const uint32_t *code;       /* the loop, at entry */
+    size_t code_len;
+    uint64_t image_base;        /* where -bios loads the image */
+    size_t image_size;
+    uint64_t entry;             /* the reset pc, the loop's start */
+    uint64_t after_exits;       /* the instruction after the side exits */
+    int side_exit;              /* their exit reason... */
+    int side_exits;             /* ...and how many in one pass */
+    uint64_t r3;                /* what the guest's r3 holds at a stop */
+    bool stale_status;          /* status is the side exits' leftover */
+} Book3SCase;
 
 /*
  * The cache flush, indirect branch and count cache flush assist
@@ -836,18 +867,38 @@ typedef struct Book3SHost {
  */
 #define BOOK3S_MITIGATIONS "cap-cfpc=broken,cap-ibs=broken,cap-ccf-assist=off"
 
-static const Book3SHost book3s_hv = {
+static const Book3SCase book3s_hv = {
     .module = "kvm_hv",
-    .machine = "pseries,kvm-type=HV," BOOK3S_MITIGATIONS,
-    .stale_status = true,
+    .machine = "pseries",
+    .args = "-M pseries,kvm-type=HV," BOOK3S_MITIGATIONS " -cpu host",
+    .code = book3s_code, .code_len = ARRAY_SIZE(book3s_code),
+    .image_base = 0, .image_size = 4 * KiB,
+    .entry = 0x100, .after_exits = 0x108,
+    .side_exit = KVM_EXIT_PAPR_HCALL_NR, .side_exits = 1,
+    .r3 = (uint64_t)-2, .stale_status = true,
 };
 
 /* PR has neither the large decrementer, nor FWNMI, nor AIL mode 3 */
-static const Book3SHost book3s_pr = {
+static const Book3SCase book3s_pr = {
     .module = "kvm_pr",
-    .machine = "pseries,kvm-type=PR,cap-large-decr=off,cap-fwnmi=off,"
-               "cap-ail-mode-3=off," BOOK3S_MITIGATIONS,
-    .stale_status = false,
+    .machine = "pseries",
+    .args = "-M pseries,kvm-type=PR,cap-large-decr=off,cap-fwnmi=off,"
+            "cap-ail-mode-3=off," BOOK3S_MITIGATIONS " -cpu host",
+    .code = book3s_code, .code_len = ARRAY_SIZE(book3s_code),
+    .image_base = 0, .image_size = 4 * KiB,
+    .entry = 0x100, .after_exits = 0x108,
+    .side_exit = KVM_EXIT_PAPR_HCALL_NR, .side_exits = 1,
+    .r3 = (uint64_t)-2,
+};
+
+static const Book3SCase book3s_g3beige = {
+    .module = "kvm_pr",
+    .machine = "g3beige", .args = "-M g3beige",
+    .code = g3beige_code, .code_len = ARRAY_SIZE(g3beige_code),
+    .image_base = 0xffc00000, .image_size = 4 * MiB,
+    .entry = 0xfff00100, .after_exits = 0xfff00110,
+    .side_exit = KVM_EXIT_MMIO_NR, .side_exits = 2,
+    .r3 = 'Q',
 };
 
 /* How many lines of @log contain @needle */
@@ -858,6 +909,20 @@ static int count_lines(const char *log, const char *needle)
 
     for (i = 0; lines[i]; i++) {
         n += strstr(lines[i], needle) != NULL;
+    }
+    return n;
+}
+
+/* How many exits for @reason the kvm_run_exit trace lines of @log show */
+static int count_exits(const char *log, int reason)
+{
+    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+    g_autofree char *end = g_strdup_printf(", reason %d", reason);
+    int i, n = 0;
+
+    for (i = 0; lines[i]; i++) {
+        n += strstr(lines[i], "kvm_run_exit cpu_index 0") &&
+             g_str_has_suffix(lines[i], end);
     }
     return n;
 }
@@ -901,221 +966,155 @@ static const char *rsp_continue(Session *s, const char *trace, int timeout_ms)
         g_file_get_contents(trace, &log, NULL, NULL);
         g_test_message("no stop reply within %d ms, after %d KVM_EXIT_DEBUG "
                        "(4) exits", timeout_ms,
-                       log ? count_lines(log, "kvm_run_exit cpu_index 0, "
-                                         "reason 4") : 0);
+                       log ? count_exits(log, KVM_EXIT_DEBUG_NR) : 0);
         g_assert_not_reached();
     }
     return rsp_recv(s);
 }
 
-static void test_kvm_book3s(gconstpointer data)
+/*
+ * Continue to a stop at @addr, and read the pc as gdb does: all registers
+ * first ('g'), which also fetches them from KVM in a QEMU without
+ * "gdbstub: synchronize vCPU state before single-register access", where
+ * 'p' alone reads those of the previous stop.
+ */
+static void book3s_continue_to(Session *s, const char *trace, uint64_t addr,
+                               const char *reason)
 {
-    const Book3SHost *host = data;
-    g_autofree char *module = g_strdup_printf("/sys/module/%s",
-                                              host->module);
+    g_autofree char *reply = g_strdup(rsp_continue(s, trace,
+                                                   BOOK3S_STOP_TIMEOUT_MS));
+
+    rsp(s, "g");
+    assert_stop(s, reply, addr, reason);
+}
+
+/* Whether the running kernel is at least @major.@minor */
+static bool kernel_at_least(int major, int minor)
+{
+    struct utsname u;
+    int ma, mi;
+
+    g_assert_cmpint(uname(&u), ==, 0);
+    g_assert_cmpint(sscanf(u.release, "%d.%d", &ma, &mi), ==, 2);
+    return ma > major || (ma == major && mi >= minor);
+}
+
+static void test_kvm_book3s(const void *opaque)
+{
+    const Book3SCase *c = opaque;
+    const char *arch = qtest_get_arch();
+    bool stock = getenv("KVM_DEBUG_TEST_STOCK") != NULL;
+    g_autofree char *module = g_strdup_printf("/sys/module/%s", c->module);
     g_autofree char *sock = NULL;
     g_autofree char *bios = NULL;
     g_autofree char *trace = NULL;
     g_autofree char *log = NULL;
-    g_autofree char *after_hcall = NULL;
+    g_autofree char *after_exits = NULL;
     g_autofree char *at_entry = NULL;
-    g_autofree uint8_t *img = g_malloc0(4 * KiB);
+    g_autofree char *r3 = NULL;
+    uint64_t r3_value;
+    g_autofree uint8_t *img = g_malloc0(c->image_size);
+    Guest g = {
+        .arch = arch, .pc_regnum = 64, .big_endian = true,
+        .pc_bytes = !strcmp(arch, "ppc") ? 4 : 8,
+    };
     Session s = { 0 };
     const char *why, *reason;
-    uint32_t status;
+    uint32_t status = 0;
     int i, passes = 3;
 
-    if (!kvm_usable("ppc64", &why)) {
+    if (!kvm_usable(arch, &why)) {
         g_test_skip(why);
         return;
     }
     if (access(module, F_OK)) {
         g_autofree char *msg = g_strdup_printf("needs %s, not loaded here",
-                                               host->module);
+                                               c->module);
 
         g_test_skip(msg);
         return;
     }
-    if (!qtest_has_machine("pseries")) {
-        g_test_skip("this QEMU binary has no pseries machine");
+    if (!c->stale_status && !kernel_at_least(5, 4)) {
+        /* "KVM: PPC: Book3S PR: Fix software breakpoints" (3bda7f0ae0f7) */
+        g_test_skip("Book3S PR clears the debug status since Linux 5.4");
+        return;
+    }
+    if (!qtest_has_machine(c->machine)) {
+        g_test_skip("this QEMU binary lacks the machine");
         return;
     }
 
-    s.g = &book3s_guest;
-    s.dir = g_dir_make_tmp("kvm-debug-test-XXXXXX", NULL);
-    g_assert_nonnull(s.dir);
-    sock = g_build_filename(s.dir, "gdb.sock", NULL);
-    bios = g_build_filename(s.dir, "bios.bin", NULL);
-    trace = g_build_filename(s.dir, "trace.log", NULL);
-    for (i = 0; i < ARRAY_SIZE(book3s_code); i++) {
-        stl_be_p(img + BOOK3S_ENTRY + 4 * i, book3s_code[i]);
-    }
-    stl_be_p(img + BOOK3S_PROGRAM_VECTOR, 0x48000000);
-    g_assert_true(g_file_set_contents(bios, (char *)img, 4 * KiB, NULL));
-
-    s.qts = qtest_initf("-M %s -cpu host -m 256M -nodefaults -bios %s "
-                        "-accel kvm -S -gdb unix:%s,server=on,wait=off "
-                        "-trace kvm_handle_debug_decision -trace kvm_run_exit "
-                        "-D %s", host->machine, bios, sock, trace);
-    reason = session_connect(&s, sock) ? "swbreak:;" : NULL;
-
-    g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
-    for (i = 0; i < passes; i++) {
-        /* After the hcall: status holds H_FUNCTION */
-        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
-                    BOOK3S_AFTER_HCALL, reason);
-        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
-        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_ENTRY), ==, "OK");
-        /* After the previous debug exit: still stale */
-        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
-                    BOOK3S_ENTRY, reason);
-        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_ENTRY), ==, "OK");
-        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
-    }
-    g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_AFTER_HCALL), ==, "OK");
-
-    /* The hcall was answered with H_FUNCTION, in r3 */
-    g_assert_cmpstr(rsp(&s, "p3"), ==, "fffffffffffffffe");
-
-    close(s.fd);
-    qtest_quit(s.qts);
-    show_trace(trace);
-    g_assert_true(g_file_get_contents(trace, &log, NULL, NULL));
-    /* One KVM_EXIT_DEBUG (4) for each stop, and no other */
-    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 4"),
-                    ==, 2 * passes);
-    /* One KVM_EXIT_PAPR_HCALL (19) before each stop after the hcall */
-    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 19"),
-                    ==, passes);
-    /* The low half of H_FUNCTION, where the union keeps it, or 0 */
-    status = !host->stale_status ? 0 :
-             HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu;
-    after_hcall = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
-                                  "0x%x: sw-breakpoint", BOOK3S_AFTER_HCALL,
-                                  status);
-    at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
-                               "0x%x: sw-breakpoint", BOOK3S_ENTRY, status);
-    if (reason) {
-        g_assert_cmpint(count_lines(log, after_hcall), ==, passes);
-        g_assert_cmpint(count_lines(log, at_entry), ==, passes);
-        g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==,
-                        2 * passes);
-    }
-
-    unlink(sock);
-    unlink(bios);
-    unlink(trace);
-    rmdir(s.dir);
-    g_free(s.dir);
-}
-
-/*
- * 32-bit Book3S under PR: a PowerMac G3 (g3beige, a machine that always
- * asks for PR), in qemu-system-ppc and qemu-system-ppc64.  The 750 resets
- * in real mode at 0xfff00100 with its exception prefix at 0xfff00000,
- * where our own image, passed as -bios, sits in the 4 MiB ROM from
- * 0xffc00000.  The guest selects fw_cfg's signature and reads its first
- * byte ('Q') through MMIO, so the kvm_run union holds 0x51 where
- * debug.arch.status lies, then runs into a software breakpoint.  PR
- * clears status for such an exit (Linux 5.4 and later); the stop is
- * gdb's, with or without this series.
- *   fff00100: 3c80f000  lis  r4, 0xf000
- *   fff00104: 38a00000  li   r5, 0
- *   fff00108: b0a40510  sth  r5, 0x510(r4)   <- fw_cfg selector: 0
- *   fff0010c: 88640512  lbz  r3, 0x512(r4)   <- fw_cfg data: 'Q'
- *   fff00110: 60000000  nop                  <- software breakpoint
- *   fff00114: 4bffffec  b    fff00100
- *   fff00700: 48000000  b    .               <- program interrupt
- */
-static const uint32_t book3s_32_code[] = {
-    0x3c80f000, 0x38a00000, 0xb0a40510, 0x88640512, 0x60000000, 0x4bffffec,
-};
-#define BOOK3S_32_ROM 0xffc00000u
-#define BOOK3S_32_ENTRY 0xfff00100u
-#define BOOK3S_32_AFTER_MMIO 0xfff00110u
-#define BOOK3S_32_PROGRAM_VECTOR 0xfff00700u
-
-static void test_kvm_book3s_32(void)
-{
-    g_autofree char *sock = NULL;
-    g_autofree char *bios = NULL;
-    g_autofree char *trace = NULL;
-    g_autofree char *log = NULL;
-    g_autofree char *after_mmio = NULL;
-    g_autofree char *at_entry = NULL;
-    g_autofree uint8_t *img = g_malloc0(4 * MiB);
-    Guest g = { .pc_regnum = 64, .big_endian = true };
-    Session s = { 0 };
-    const char *why, *reason;
-    int i, passes = 3;
-
-    if (!kvm_usable(qtest_get_arch(), &why)) {
-        g_test_skip(why);
-        return;
-    }
-    if (access("/sys/module/kvm_pr", F_OK)) {
-        g_test_skip("needs kvm_pr, not loaded here");
-        return;
-    }
-    if (!qtest_has_machine("g3beige")) {
-        g_test_skip("this QEMU binary has no g3beige machine");
-        return;
-    }
-
-    g.arch = qtest_get_arch();
     s.g = &g;
     s.dir = g_dir_make_tmp("kvm-debug-test-XXXXXX", NULL);
     g_assert_nonnull(s.dir);
     sock = g_build_filename(s.dir, "gdb.sock", NULL);
     bios = g_build_filename(s.dir, "bios.bin", NULL);
     trace = g_build_filename(s.dir, "trace.log", NULL);
-    for (i = 0; i < ARRAY_SIZE(book3s_32_code); i++) {
-        stl_be_p(img + BOOK3S_32_ENTRY - BOOK3S_32_ROM + 4 * i,
-                 book3s_32_code[i]);
+    for (i = 0; i < c->code_len; i++) {
+        stl_be_p(img + c->entry - c->image_base + 4 * i, c->code[i]);
     }
-    stl_be_p(img + BOOK3S_32_PROGRAM_VECTOR - BOOK3S_32_ROM, 0x48000000);
-    g_assert_true(g_file_set_contents(bios, (char *)img, 4 * MiB, NULL));
+    g_assert_true(g_file_set_contents(bios, (char *)img, c->image_size,
+                                      NULL));
 
-    s.qts = qtest_initf("-M g3beige -m 64M -nodefaults -bios %s "
-                        "-accel kvm -S -gdb unix:%s,server=on,wait=off "
+    s.qts = qtest_initf("%s -m 256M -nodefaults -bios %s -accel kvm -S "
+                        "-gdb unix:%s,server=on,wait=off "
                         "-trace kvm_handle_debug_decision -trace kvm_run_exit "
-                        "-D %s", bios, sock, trace);
+                        "-D %s", c->args, bios, sock, trace);
+    /*
+     * A program interrupt (the trap given to the guest) lands at 0x700 in
+     * RAM: under PR at HIOR + 0x700, and QEMU leaves HIOR 0.
+     */
+    qtest_writel(s.qts, 0x700, 0x48000000);     /* b . */
     reason = session_connect(&s, sock) ? "swbreak:;" : NULL;
-
-    g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
-    for (i = 0; i < passes; i++) {
-        /* After the MMIO read: the union holds its data */
-        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
-                    BOOK3S_32_AFTER_MMIO, reason);
-        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
-        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_32_ENTRY), ==, "OK");
-        /* After the previous debug exit */
-        assert_stop(&s, rsp_continue(&s, trace, BOOK3S_STOP_TIMEOUT_MS),
-                    BOOK3S_32_ENTRY, reason);
-        g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_32_ENTRY), ==, "OK");
-        g_assert_cmpstr(rsp(&s, "Z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
+    if (stock) {
+        g_assert_null(reason);
+    } else {
+        g_assert_nonnull(reason);
     }
-    g_assert_cmpstr(rsp(&s, "z0,%x,4", BOOK3S_32_AFTER_MMIO), ==, "OK");
 
-    /* r3 holds the byte the guest read: 'Q' */
-    g_assert_true(g_str_has_suffix(rsp(&s, "p3"), "00000051"));
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",4", c->after_exits), ==, "OK");
+    for (i = 0; i < passes; i++) {
+        /* After the side exits: the union holds what they left */
+        book3s_continue_to(&s, trace, c->after_exits, reason);
+        g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",4", c->after_exits), ==,
+                        "OK");
+        g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",4", c->entry), ==, "OK");
+        /* After the previous debug exit */
+        book3s_continue_to(&s, trace, c->entry, reason);
+        g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",4", c->entry), ==, "OK");
+        g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",4", c->after_exits), ==,
+                        "OK");
+    }
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",4", c->after_exits), ==, "OK");
+
+    /* The guest ran its side exits: r3 holds what they returned */
+    r3_value = g.pc_bytes == 4 ? (uint32_t)c->r3 : c->r3;
+    r3 = g_strdup_printf("%0*" PRIx64, 2 * g.pc_bytes, r3_value);
+    g_assert_cmpstr(rsp(&s, "p3"), ==, r3);
 
     close(s.fd);
     qtest_quit(s.qts);
     show_trace(trace);
     g_assert_true(g_file_get_contents(trace, &log, NULL, NULL));
-    /* One KVM_EXIT_DEBUG (4) for each stop, and no other */
-    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 4"),
-                    ==, 2 * passes);
-    /* Two KVM_EXIT_MMIO (6), the store and the load, before each stop */
-    g_assert_cmpint(count_lines(log, "kvm_run_exit cpu_index 0, reason 6"),
-                    ==, 2 * passes);
-    after_mmio = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
-                                 "0x0: sw-breakpoint", BOOK3S_32_AFTER_MMIO);
-    at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%x status "
-                               "0x0: sw-breakpoint", BOOK3S_32_ENTRY);
-    if (reason) {
-        g_assert_cmpint(count_lines(log, after_mmio), ==, passes);
+    /* One KVM_EXIT_DEBUG for each stop, and no other */
+    g_assert_cmpint(count_exits(log, KVM_EXIT_DEBUG_NR), ==, 2 * passes);
+    /* The side exits before each stop after them */
+    g_assert_cmpint(count_exits(log, c->side_exit), ==,
+                    c->side_exits * passes);
+    if (stock) {
+        g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==, 0);
+    } else {
+        /* HV leaves the low half of H_FUNCTION, where the union keeps it */
+        if (c->stale_status) {
+            status = HOST_BIG_ENDIAN ? 0xffffffffu : 0xfffffffeu;
+        }
+        after_exits = g_strdup_printf("kvm_handle_debug_decision pc 0x%"
+                                      PRIx64 " status 0x%x: sw-breakpoint",
+                                      c->after_exits, status);
+        at_entry = g_strdup_printf("kvm_handle_debug_decision pc 0x%" PRIx64
+                                   " status 0x%x: sw-breakpoint",
+                                   c->entry, status);
+        g_assert_cmpint(count_lines(log, after_exits), ==, passes);
         g_assert_cmpint(count_lines(log, at_entry), ==, passes);
         g_assert_cmpint(count_lines(log, "kvm_handle_debug_decision"), ==,
                         2 * passes);
@@ -1195,11 +1194,11 @@ int main(int argc, char **argv)
                             test_kvm_book3s);
         qtest_add_data_func("/kvm-debug/kvm-book3s-pr/pseries", &book3s_pr,
                             test_kvm_book3s);
-        qtest_add_func("/kvm-debug/kvm-book3s-pr/g3beige",
-                       test_kvm_book3s_32);
+        qtest_add_data_func("/kvm-debug/kvm-book3s-pr/g3beige",
+                            &book3s_g3beige, test_kvm_book3s);
     } else if (!strcmp(arch, "ppc")) {
-        qtest_add_func("/kvm-debug/kvm-book3s-pr/g3beige",
-                       test_kvm_book3s_32);
+        qtest_add_data_func("/kvm-debug/kvm-book3s-pr/g3beige",
+                            &book3s_g3beige, test_kvm_book3s);
         return g_test_run();
     } else {
         g_test_skip("no guest for this architecture");
