@@ -27,9 +27,15 @@
 # Environment: QEMU_L0 (L0 binary, default build/qemu-build's),
 # HOST_PPC_BOOT_TIMEOUT (s, until the command starts, default 240),
 # HOST_PPC_TIMEOUT (s, for the command, default 900), HOST_PPC_SMP (L0
-# vCPUs, default 1), HOST_PPC_VERBOSE=1 (copy L1's console to stderr).
+# vCPUs, default 1), HOST_PPC_VERBOSE=1 (copy L1's console to stderr),
+# HOST_PPC_GDB=1 (a gdb channel: this script's standard input and output
+# are carried to and from a virtio-serial port of L1, /dev/gdb-port there,
+# so that gdb can run "target remote | host-ppc.sh ... -- QEMU ...
+# -chardev pipe,id=gdb,path=/dev/gdb-port -gdb chardev:gdb"; the
+# command's own output then goes to standard error).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+exec 3<&0   # for the gdb channel: a background job's stdin is /dev/null
 
 usage() { echo "usage: $0 hv|pr [--] COMMAND [ARGS...]" >&2; exit 2; }
 unavailable() { echo "host-ppc.sh: host unavailable: $*" >&2; exit 77; }
@@ -101,6 +107,18 @@ mount -t 9p -o $o,ro sysroot /sysroot || fail "cannot mount the sysroot"
 mount -t 9p -o $o,ro top "$top" || fail "cannot mount the checkout"
 for d in lib lib64 usr; do ln -s /sysroot/$d /$d; done
 [ -c /dev/kvm ] || fail "no /dev/kvm after loading $(arg kvm): $(dmesg | grep -i kvm | tail -3)"
+if [ "$(arg gdb)" = 1 ]; then
+    i=0
+    while [ ! -e /dev/gdb-port ] && [ $i -lt 50 ]; do
+        for d in /sys/class/virtio-ports/*; do
+            [ "$(cat $d/name 2>/dev/null)" = gdb ] && [ -c /dev/${d##*/} ] &&
+                ln -s /dev/${d##*/} /dev/gdb-port
+        done
+        i=$((i + 1))
+        sleep 0.1
+    done
+    [ -e /dev/gdb-port ] || fail "no virtio-serial port for gdb"
+fi
 echo "HOST-PPC-RUN: $(uname -r), $(grep -m1 '^cpu' /proc/cpuinfo)"
 cd "$(arg cwd)"
 HOST_PPC_SCRATCH=/out TMPDIR=/tmp sh /out/cmd.sh >/out/stdout 2>/out/stderr
@@ -112,7 +130,7 @@ EOF
 
 # Modules to load, dependencies first: 9p over virtio-pci (built into
 # the PR kernel), and KVM.
-WANT="virtio_pci 9pnet_virtio 9p kvm_$flavour"
+WANT="virtio_pci 9pnet_virtio 9p virtio_console kvm_$flavour"
 
 # Keyed by the kernel's directory too: PR kernels of one release differ
 # by their configuration.
@@ -195,7 +213,9 @@ else
     keep=
 fi
 l0pid=
+relay=
 cleanup() {
+    [ -n "$relay" ] && kill "$relay" 2>/dev/null
     [ -n "$l0pid" ] && kill "$l0pid" 2>/dev/null
     [ -n "$keep" ] || rm -rf "$scratch"
 }
@@ -224,16 +244,54 @@ fsdev() {
 args=(-M powernv9 -cpu POWER9 -smp "${HOST_PPC_SMP:-1}" -m 2G -accel tcg
       -nographic -no-reboot -nic none -L "$firmware"
       -kernel "$vmlinux" -initrd "$initramfs"
-      -append "console=hvc0 quiet panic=-1 hostppc.top=$TOP hostppc.cwd=$cwd hostppc.kvm=kvm_$flavour"
+      -append "console=hvc0 quiet panic=-1 hostppc.top=$TOP hostppc.cwd=$cwd hostppc.kvm=kvm_$flavour hostppc.gdb=${HOST_PPC_GDB:-0}"
       $(fsdev out "$scratch" "" pcie.0)
       $(fsdev sysroot "$ppc/sysroot" ",readonly=on" pcie.1)
       $(fsdev top "$TOP" ",readonly=on" pcie.2))
+
+gdb_sock=$scratch/gdb.sock
+if [ "${HOST_PPC_GDB:-}" = 1 ]; then
+    args+=(-device "virtio-serial-pci,id=vs,bus=pcie.3"
+           -chardev "socket,id=gdbio,path=$gdb_sock,server=on,wait=off"
+           -device "virtserialport,bus=vs.0,chardev=gdbio,name=gdb")
+fi
 
 ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 secs() { printf '%d.%02d' $(($1 / 1000)) $(($1 % 1000 / 10)); }
 start=$(ms)
 "$l0" "${args[@]}" </dev/null >"$scratch/console.log" 2>&1 &
 l0pid=$!
+# The gdb channel: this script's standard input and output to and from
+# L0's end of the port, until L0 closes it.
+if [ "${HOST_PPC_GDB:-}" = 1 ]; then
+    python3 -c '
+import os, select, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+for _ in range(600):
+    try:
+        s.connect(sys.argv[1])
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("host-ppc.sh: no gdb channel from L0")
+fds = [0, s.fileno()]
+while True:
+    for fd in select.select(fds, [], [])[0]:
+        if fd == 0:
+            data = os.read(0, 65536)
+            if not data:
+                fds.remove(0)
+            else:
+                s.sendall(data)
+        else:
+            data = s.recv(65536)
+            if not data:
+                sys.exit(0)
+            os.write(1, data)
+' "$gdb_sock" <&3 &
+    relay=$!
+fi
 if [ "${HOST_PPC_VERBOSE:-}" = 1 ]; then
     tail -f --pid=$l0pid "$scratch/console.log" >&2 &
 fi
@@ -272,7 +330,12 @@ while kill -0 $l0pid 2>/dev/null; do
 done
 wait $l0pid 2>/dev/null || true
 l0pid=
-[ -f "$scratch/stdout" ] && cat "$scratch/stdout"
+[ -z "$relay" ] || wait "$relay" || true
+if [ -n "$relay" ]; then
+    [ -f "$scratch/stdout" ] && cat "$scratch/stdout" >&2
+else
+    [ -f "$scratch/stdout" ] && cat "$scratch/stdout"
+fi
 [ -f "$scratch/stderr" ] && cat "$scratch/stderr" >&2
 if [ $status = 124 ]; then
     log "command did not finish within ${cmd_timeout}s"

@@ -1,9 +1,13 @@
 #!/bin/bash
 # Run one gdb-multiarch session against QEMU and check what gdb printed.
 #   run.sh QEMU ACCEL GUEST_ELF SCRIPT.gdb
+# ACCEL: kvm or tcg, on this machine; host-hv or host-pr, KVM on a POWER
+# test host (scripts/host-ppc.sh), QEMU being a ppc64el build.
 # QEMU is started by gdb itself ("target remote | qemu -gdb stdio -S"), so
-# no TCP port is needed.  SCRIPT.gdb carries its expectations as comments:
-#   # machine: x86 | ppc64          how to boot the guest
+# no TCP port is needed; on a POWER test host gdb talks to it through
+# host-ppc.sh's gdb channel (HOST_PPC_GDB=1), a virtio-serial port of L1.
+# SCRIPT.gdb carries its expectations as comments:
+#   # machine: x86 | ppc64 | book3s how to boot the guest
 #   # expect: REGEX                 must match gdb's output, in this order
 #   # reject: REGEX                 must match nowhere in gdb's output
 #   # serial: REGEX                 must match the guest's serial output
@@ -11,12 +15,16 @@
 # Exit 0 pass, 1 fail, 77 skip (with the reason on stdout).
 set -uo pipefail
 
-[ $# = 4 ] || { echo "usage: $0 QEMU kvm|tcg GUEST_ELF SCRIPT.gdb" >&2; exit 2; }
+[ $# = 4 ] || { echo "usage: $0 QEMU kvm|tcg|host-hv|host-pr GUEST_ELF SCRIPT.gdb" >&2; exit 2; }
 qemu=$1 accel=$2 elf=$3 script=$4
 here=$(cd "$(dirname "$0")" && pwd)
 
 [ -x "$qemu" ] || { echo "FAIL: no QEMU binary at $qemu (run scripts/build.sh)"; exit 1; }
 [ -f "$elf" ] || { echo "FAIL: no guest at $elf"; exit 1; }
+host=
+case "$accel" in
+    host-hv|host-pr) host=${accel#host-} ;;
+esac
 if [ "$accel" = kvm ]; then
     if ! why=$("$here/kvm-usable.sh" "$qemu"); then
         echo "SKIP: KVM unusable: $why"
@@ -37,17 +45,45 @@ case "$machine" in
     ppc64)
         qargs="-M ppce500 -cpu e5500 -m 256 -nodefaults -bios $elf"
         ;;
+    book3s)
+        # pseries with our own firmware (guests/ppc/book3s.S).  The cache
+        # flush, indirect branch and count cache flush assists default
+        # to levels kvm on QEMU's powernv9 refuses; PR has neither the
+        # large decrementer, nor FWNMI, nor AIL mode 3.
+        m="pseries,cap-cfpc=broken,cap-ibs=broken,cap-ccf-assist=off"
+        case "$host" in
+            hv) qargs="-M $m,kvm-type=HV -cpu host" ;;
+            pr) qargs="-M $m,kvm-type=PR,cap-large-decr=off,cap-fwnmi=off,cap-ail-mode-3=off -cpu host" ;;
+            *) qargs="-M $m -cpu POWER9" ;;
+        esac
+        qargs+=" -m 256M -nodefaults -bios ${elf%.elf}.bin"
+        ;;
     *) echo "FAIL: $script names no known machine"; exit 1 ;;
 esac
-qargs+=" -accel $accel -display none -monitor none -no-reboot"
-qargs+=" -serial file:$serial -gdb stdio -S"
+gdbargs=()
+if [ -n "$host" ]; then
+    # The serial output stays in L1: scripts for a host expect none.
+    qargs+=" -accel kvm -display none -monitor none -no-reboot -serial none"
+    qargs+=" -chardev pipe,id=gdb,path=/dev/gdb-port -gdb chardev:gdb -S"
+    # The first packets wait in the port until L1 is up and QEMU runs.
+    gdbargs=(-ex "set remotetimeout 120"
+             -ex "target remote | exec env HOST_PPC_GDB=1 $here/../../scripts/host-ppc.sh $host -- $qemu $qargs")
+else
+    qargs+=" -accel $accel -display none -monitor none -no-reboot"
+    qargs+=" -serial file:$serial -gdb stdio -S"
+    gdbargs=(-ex "target remote | exec $qemu $qargs")
+fi
 
-timeout 300 gdb-multiarch -nx -batch \
+timeout 600 gdb-multiarch -nx -batch \
     -ex "set pagination off" -ex "set confirm off" \
     -ex "file $elf" \
-    -ex "target remote | exec $qemu $qargs" \
+    "${gdbargs[@]}" \
     -x "$script" > "$tmp/gdb.out" 2>&1
 status=$?
+if [ -n "$host" ] && grep -q '^host-ppc.sh: host unavailable:' "$tmp/gdb.out"; then
+    echo "SKIP: $(grep -m1 '^host-ppc.sh: host unavailable:' "$tmp/gdb.out")"
+    exit 77
+fi
 # QEMU dies with the session; make sure of it (its serial path is unique).
 pkill -f -- "$serial" 2>/dev/null && sleep 0.2
 
