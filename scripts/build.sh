@@ -19,7 +19,7 @@ if [ "${1:-}" = "--asan" ]; then
     targets_list=x86_64-softmmu,ppc64-softmmu
     # Stop at the first error report, so that no finding goes unnoticed
     # in a test that otherwise passes.
-    extra_conf=(--enable-asan --enable-ubsan
+    extra_conf=(--enable-asan --enable-ubsan --disable-werror
                 --extra-cflags=-fno-sanitize-recover=undefined)
 elif [ "${1:-}" = "--stock" ]; then
     shift
@@ -34,9 +34,8 @@ if [ ! -f "$out/build.ninja" ]; then
     log "configuring $out"
     mkdir -p "$out"
     (cd "$out" && "$src/configure" \
-        --target-list="$targets_list" "${extra_conf[@]}" \
-        --enable-kvm --python=/usr/bin/python3 --disable-install-blobs \
-        --disable-docs --disable-werror >"$out/configure.log" 2>&1) ||
+        --target-list="$targets_list" "${QEMU_CONFIGURE_ARGS[@]}" \
+        "${extra_conf[@]}" >"$out/configure.log" 2>&1) ||
         { tail -30 "$out/configure.log" >&2; die "configure failed ($out/configure.log)"; }
 fi
 targets=("$@")
@@ -48,7 +47,7 @@ if [ ${#targets[@]} = 0 ]; then
     # The series' unit tests and qtests, when this tree has them (after
     # meson regenerated build.ninja for a changed meson.build).
     ninja -C "$out" build.ninja >/dev/null
-    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test|qtest\/x86-svm-intercept-test)): .*/\1/p" \
+    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test|qtest\/x86-svm-intercept-test|qtest\/x86-watchpoint-irq-test|qtest\/gdbstub-rsp-test)): .*/\1/p" \
                "$out/build.ninja"); do
         targets+=("$t")
     done

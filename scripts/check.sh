@@ -5,11 +5,11 @@
 #                                       what the work tree exports
 #                                       (git am + format-patch)
 #   scripts/check.sh new-files          top-level copies match the series
-#   scripts/check.sh bisect             every prefix of the series builds
-#                                       the objects it touches, and the ppc
-#                                       KVM files cross compile at each one
-#   scripts/check.sh ppc-kvm            cross compile the ppc KVM files of
-#                                       the whole series
+#   scripts/check.sh bisect             every prefix of every series builds
+#                                       the whole configured tree, and the
+#                                       KVM files of ppc64, aarch64, s390x
+#                                       and riscv64 cross compile at each
+#   scripts/check.sh kvm-cross          those cross compiles, all series
 #   scripts/check.sh kvm-generic        compile accel/kvm/ as a target
 #                                       without TARGET_KVM_HAVE_DEBUG_POINTS
 set -euo pipefail
@@ -100,55 +100,70 @@ check_roundtrip() {
     return $rc
 }
 
+# Whole-tree bisect: every prefix of every series (base..applied, the
+# series stacked in SERIES_ORDER) builds the whole configured QEMU, all
+# targets of the build and every test binary, linked, with -Werror; and
+# the KVM files of the other host architectures the series' core touches
+# (ppc64, aarch64, s390x, riscv64) cross compile at each one.  One
+# checkout in build/bisect/qemu, built incrementally forward through the
+# series in build/bisect/qemu-build (ninja rebuilds what each patch
+# changes), laid out like build/qemu and build/qemu-build so that ccache
+# serves every file the series leaves alone from the main build (see
+# CCACHE_BASEDIR in scripts/lib.sh); the cross compiles take their
+# generated headers and flags from build/bisect/cross-build, configured
+# for those targets only.
 check_bisect() {
-    local tree=$TOP/build/bisect bdir=$TOP/build/bisect-build rc=0 n=0
-    local commits c objs
+    local tree=$TOP/build/bisect/qemu bdir=$TOP/build/bisect/qemu-build
+    local xdir=$TOP/build/bisect/cross-build rc=0 n=0 t0 t1 total0 c name a
+    local commits
+    total0=$(date +%s)
     if [ ! -d "$tree/.git" ]; then
+        mkdir -p "$(dirname "$tree")"
         git clone -q --no-checkout "$WORK" "$tree"
     fi
     git -C "$tree" fetch -q "$WORK" "+refs/heads/applied:refs/heads/applied" "+refs/tags/base:refs/tags/base"
     mapfile -t commits < <(git -C "$tree" rev-list --reverse base..applied)
     for c in "${commits[@]}"; do
         n=$((n + 1))
+        t0=$(date +%s)
+        name="patch $n of ${#commits[@]} ($(git -C "$tree" log -1 --format=%s "$c"))"
         git -C "$tree" checkout -q --detach "$c"
         if [ ! -f "$bdir/build.ninja" ]; then
             mkdir -p "$bdir"
+            # As scripts/build.sh configures build/qemu-build.
             (cd "$bdir" && "$tree/configure" \
                 --target-list=x86_64-softmmu,ppc64-softmmu,ppc-softmmu \
-                --enable-kvm --python=/usr/bin/python3 --disable-install-blobs \
-                --disable-docs >"$bdir/configure.log" 2>&1) ||
-                { echo "bisect: configure failed at patch $n" >&2; return 1; }
+                "${QEMU_CONFIGURE_ARGS[@]}" >"$bdir/configure.log" 2>&1) ||
+                { tail -20 "$bdir/configure.log" >&2
+                  echo "bisect: configure failed at $name" >&2; return 1; }
         fi
-        # Regenerate build files if a meson.build changed, then map the
-        # C files the patch touches to their objects.
-        ninja -C "$bdir" build.ninja >/dev/null
-        mapfile -t objs < <(git -C "$tree" diff --name-only "$c^" "$c" -- '*.c' |
-            python3 -c '
-import json, os, sys
-db = json.load(open(sys.argv[1]))
-tree = os.path.realpath(sys.argv[2])
-want = set(l.strip() for l in sys.stdin if l.strip())
-for e in db:
-    f = os.path.realpath(os.path.join(e["directory"], e["file"]))
-    rel = os.path.relpath(f, tree)
-    if rel in want:
-        print(e["output"])
-' "$bdir/compile_commands.json" "$tree")
-        if [ ${#objs[@]} -gt 0 ] &&
-           ! ninja -C "$bdir" "${objs[@]}" >"$bdir/ninja-$n.log" 2>&1; then
+        if [ ! -f "$xdir/build.ninja" ]; then
+            mkdir -p "$xdir"
+            (cd "$xdir" && "$tree/configure" \
+                --target-list=aarch64-softmmu,s390x-softmmu,riscv64-softmmu \
+                "${QEMU_CONFIGURE_ARGS[@]}" >"$xdir/configure.log" 2>&1) ||
+                { tail -20 "$xdir/configure.log" >&2
+                  echo "bisect: cross configure failed at $name" >&2; return 1; }
+        fi
+        if ! ninja -C "$bdir" >"$bdir/ninja-$n.log" 2>&1; then
             grep -E 'error|FAILED' "$bdir/ninja-$n.log" | head -20 >&2
-            echo "bisect: patch $n ($(git -C "$tree" log -1 --format=%s)) does not build" >&2
+            echo "bisect: $name does not build" >&2
             rc=1
         fi
-        if ! "$TOP/scripts/ppc-kvm-compile.sh" "$tree" "$bdir" >"$bdir/ppc-$n.log" 2>&1; then
-            cat "$bdir/ppc-$n.log" >&2
-            echo "bisect: patch $n: ppc KVM files do not cross compile" >&2
-            rc=1
-        fi
-        log "patch $n: ${#objs[@]} objects built, ppc KVM files cross compiled"
+        for a in ppc64 aarch64 s390x riscv64; do
+            if ! "$TOP/scripts/kvm-cross-compile.sh" "$a" "$tree" \
+                    "$([ $a = ppc64 ] && echo "$bdir" || echo "$xdir")" \
+                    >"$bdir/cross-$a-$n.log" 2>&1; then
+                grep -v ': ok ' "$bdir/cross-$a-$n.log" | head -20 >&2
+                echo "bisect: $name: the $a KVM files do not cross compile" >&2
+                rc=1
+            fi
+        done
+        t1=$(date +%s)
+        log "$name: built ($(grep -c '^\[' "$bdir/ninja-$n.log" || true) ninja steps), KVM files cross compiled for ppc64 aarch64 s390x riscv64, $((t1 - t0)) s"
     done
     if [ $rc = 0 ]; then
-        echo "bisect: all $n prefixes of the series build"
+        echo "bisect: all $n prefixes of ${#SERIES_ORDER[@]} series build the whole tree and cross compile, $(( $(date +%s) - total0 )) s"
     else
         echo "bisect: FAILED"
     fi
@@ -160,7 +175,21 @@ case "$1" in
     roundtrip) check_roundtrip ;;
     new-files) "$TOP/scripts/new-files.sh" check ;;
     bisect) check_bisect ;;
-    ppc-kvm) "$TOP/scripts/ppc-kvm-compile.sh" ;;
+    kvm-cross) rc=0
+               for a in ppc64 aarch64 s390x riscv64; do
+                   if [ $a = ppc64 ]; then d=$BUILD; else d=$TOP/build/cross-build; fi
+                   if [ $a != ppc64 ] && [ ! -f "$d/build.ninja" ]; then
+                       mkdir -p "$d"
+                       (cd "$d" && "$WORK/configure" \
+                           --target-list=aarch64-softmmu,s390x-softmmu,riscv64-softmmu \
+                           "${QEMU_CONFIGURE_ARGS[@]}" >"$d/configure.log" 2>&1) ||
+                           die "cannot configure $d"
+                   fi
+                   "$TOP/scripts/kvm-cross-compile.sh" "$a" "$WORK" "$d" || rc=1
+               done
+               if [ $rc = 0 ]; then echo "kvm-cross: the KVM files of ppc64, aarch64, s390x and riscv64 cross compile"
+               else echo "kvm-cross: FAILED"; fi
+               exit $rc ;;
     kvm-generic) "$TOP/scripts/kvm-generic-compile.sh" ;;
     *) usage ;;
 esac

@@ -16,10 +16,11 @@ STOCK_BUILD=$TOP/build/qemu-stock-build
 ASAN_BUILD=$TOP/build/qemu-asan-build   # patched, ASan + UBSan
 PATCHES=$TOP/patches
 # The series, in the order they apply onto the base: each applies and
-# builds on the base plus the series before it.  kvm-debug, the main one,
-# lives in patches/ itself and is branch "fork" of build/qemu; every
-# other series lives in patches/NAME and is branch NAME.
-SERIES_ORDER=(tcg-fixes kvm-debug)
+# builds on the base plus the series before it, and each goes to its own
+# maintainers.  kvm-debug, the main one, lives in patches/ itself and is
+# branch "fork" of build/qemu; every other series lives in patches/NAME
+# and is branch NAME.  meson.build reads this list (scripts/series.sh).
+SERIES_ORDER=(tcg-fixes gdbstub-fixes stop-resume kvm-debug)
 series_dir() { if [ "$1" = kvm-debug ]; then echo "$PATCHES"; else echo "$PATCHES/$1"; fi; }
 series_branch() { if [ "$1" = kvm-debug ]; then echo fork; else echo "$1"; fi; }
 # The ref a series starts from: the branch of the series before it.
@@ -72,5 +73,23 @@ stock_tree() {
 log() { echo "${0##*/}: $*" >&2; }
 die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 
-# ccache for every compile
+# ccache for every compile.  Paths below build/ are hashed relative to
+# the compile's directory, and that directory is not hashed, so that two
+# checkouts laid out alike (build/qemu + build/qemu-build, and the
+# bisect's build/bisect/qemu + build/bisect/qemu-build) share cache
+# entries for every file a patch leaves alone.  The cost: an object taken
+# from the other checkout's entry names that checkout's directory in its
+# debug information.
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# configure arguments of every x86-host QEMU build (scripts/build.sh, the
+# bisect of scripts/check.sh): the same arguments give the same compile
+# commands, which is what lets ccache share objects between the builds.
+# meson takes the compiler from configure and would not add ccache by
+# itself.  -Werror explicitly: configure puts "werror = true" for a git
+# tree in its native file, which meson applies over a --disable-werror
+# whenever it regenerates, so the flag would change under a build.
+QEMU_CONFIGURE_ARGS=(--enable-kvm --python=/usr/bin/python3
+                     --disable-install-blobs --disable-docs --enable-werror
+                     "--cc=ccache cc" "--cxx=ccache c++")
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP/build}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}

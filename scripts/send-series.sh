@@ -1,25 +1,31 @@
 #!/bin/bash
-# Send the series to qemu-devel with git send-email: the cover letter
+# Send one series to qemu-devel with git send-email: the cover letter
 # first, every patch threaded under it, each with the Cc that QEMU's
 # scripts/get_maintainer.pl gives for it (scripts/cc-cmd.sh).  A dry run
 # unless --send is given: it lists every mail with its recipients.
 #   scripts/send-series.sh [--series NAME] [--send] [--version N] [--to ADDR]
-#                          [--from ADDR] [--no-cc] [--smtp-server HOST]
-#                          [--smtp-port PORT]
+#                          [--no-cc] [--smtp-server HOST] [--smtp-port PORT]
 # --series NAME    which series of SERIES_ORDER (scripts/lib.sh) to send;
 #                  default kvm-debug (patches/), e.g. tcg-fixes
 # --version N      subject prefix [PATCH vN n/m]; keep the changes of each
-#                  version in patches/cover-letter.txt
+#                  version in the series' cover-letter.txt
 # --no-cc          only To: (for tests against a local SMTP server)
+#
+# The stored patches carry a placeholder author and Signed-off-by (GIT_ID
+# in scripts/lib.sh).  The mails carry the sender's: git config user.name
+# and user.email, as git send-email itself would read them.  The author
+# and every Signed-off-by of the placeholder become the sender, who by
+# sending certifies the DCO (docs/devel/submitting-a-patch.rst).  --send
+# refuses while no identity of the sender's own is configured; a dry run
+# says which identity the mails would carry.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+usage() { sed -n '2,12p' "$0" >&2; exit 2; }
 send=
 series=kvm-debug
 version=
 to=qemu-devel@nongnu.org
-from=
 cc=1
 smtp=()
 while [ $# -gt 0 ]; do
@@ -28,7 +34,6 @@ while [ $# -gt 0 ]; do
         --series) [ $# -ge 2 ] || usage; series=$2; shift 2 ;;
         --version) [ $# -ge 2 ] || usage; version=$2; shift 2 ;;
         --to) [ $# -ge 2 ] || usage; to=$2; shift 2 ;;
-        --from) [ $# -ge 2 ] || usage; from=$2; shift 2 ;;
         --no-cc) cc=; shift ;;
         --smtp-server) [ $# -ge 2 ] || usage; smtp+=(--smtp-server="$2"); shift 2 ;;
         --smtp-port) [ $# -ge 2 ] || usage; smtp+=(--smtp-server-port="$2"); shift 2 ;;
@@ -38,6 +43,22 @@ done
 git send-email --help >/dev/null 2>&1 || die "git send-email missing: run scripts/deps.sh"
 [ -d "$WORK/.git" ] || "$TOP/scripts/prepare.sh"
 
+# The sender's identity, and never the placeholder.
+placeholder_name=$(git "${GIT_ID[@]}" config user.name)
+placeholder_email=$(git "${GIT_ID[@]}" config user.email)
+name=$(git -C "$TOP" config user.name || true)
+email=$(git -C "$TOP" config user.email || true)
+if [ -z "$name" ] || [ -z "$email" ] ||
+   [ "$email" = "$placeholder_email" ] || [ "$name" = "$placeholder_name" ]; then
+    msg="no sender identity: the mails would go out as the placeholder
+    \"$placeholder_name <$placeholder_email>\", which cannot certify the DCO.
+    Set your own: git config --global user.name \"Your Name\"
+                  git config --global user.email you@example.org"
+    [ -z "$send" ] || die "$msg"
+    log "dry run without an identity; --send would refuse: $msg"
+    name=$placeholder_name email=$placeholder_email
+fi
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 if [ -n "$version" ]; then
@@ -45,7 +66,27 @@ if [ -n "$version" ]; then
 else
     "$TOP/scripts/export.sh" --series "$series" --out "$out"
 fi
-[ -n "$from" ] || from=$(sed -n 's/^From: //p' "$(ls "$out"/*.patch | head -n 1)" | head -n 1)
+# Author and sign-off become the sender's (and the From: header, encoded
+# as git format-patch would encode it).
+[ "$email" = "$placeholder_email" ] || python3 - "$placeholder_name" "$placeholder_email" "$name" "$email" "$out"/*.patch <<'PY'
+import email.utils, re, sys
+old_name, old_email, name, addr = sys.argv[1:5]
+old = "%s <%s>" % (old_name, old_email)
+new = "%s <%s>" % (name, addr)
+header = email.utils.formataddr((name, addr), charset="utf-8")
+for path in sys.argv[5:]:
+    text = open(path, encoding="utf-8").read()
+    head, sep, body = text.partition("\n\n")
+    head = head.replace("\nFrom: " + old + "\n", "\nFrom: " + header + "\n", 1)
+    body = re.sub(r"^Signed-off-by: " + re.escape(old) + "$",
+                  "Signed-off-by: " + new.replace("\\", "\\\\"), body,
+                  flags=re.M)
+    if old_email in head + body.split("\n---\n")[0]:
+        sys.exit("%s: the placeholder identity is left in it" % path)
+    open(path, "w", encoding="utf-8").write(head + sep + body)
+PY
+from="$name <$email>"
+log "identity: $from (author and Signed-off-by of every mail)"
 
 args=(--to="$to" --from="$from" --thread --no-chain-reply-to
       --confirm=never --suppress-cc=self --8bit-encoding=UTF-8

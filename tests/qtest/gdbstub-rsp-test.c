@@ -1,0 +1,276 @@
+/*
+ * QTest testcase for the gdbstub over the gdb remote protocol
+ *
+ * Copyright (c) 2026 The QEMU KVM debug series authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Packets a debugger sends, checked under KVM (where /dev/kvm is usable)
+ * and TCG against a tiny x86 guest:
+ * - 'p' and 'P' after a stop see the registers the vCPU stopped with
+ *   (under KVM they live in the kernel until synchronized);
+ * - an 'M' packet whose data is not hex is refused and writes nothing.
+ */
+
+#include "qemu/osdep.h"
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "qemu/units.h"
+#include "libqtest.h"
+
+/*
+ * The last 256 bytes of a 64 KiB BIOS image, entered at the reset
+ * vector, in flat 32-bit protected mode (the GDT, in ROM, has its
+ * accessed bits preset):
+ *   ff00: cli; lgdtl %cs:0xff48; cr0.PE = 1; ljmpl $8, $0xffffff1a
+ *   ff1a: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss; xor %eax, %eax
+ *   ff24: inc %eax                  <- LOOP
+ *   ff25: mov %eax, 0x2000
+ *   ff2a: nop                       <- NOP
+ *   ff2b: jmp ff24
+ *   ff30: GDT: null, code 0x00cf9b000000ffff, data 0x00cf93000000ffff
+ *   ff48: GDT descriptor { 23, 0xffffff30 }
+ *   fff0: jmp ff00                  <- reset vector
+ */
+static const uint8_t guest_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0x48, 0xff, 0x0f, 0x20, 0xc0, 0x66,
+    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x1a, 0xff, 0xff, 0xff,
+    0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0x31, 0xc0,
+    0x40, 0xa3, 0x00, 0x20, 0x00, 0x00, 0x90, 0xeb, 0xf7, 0x8d, 0x74, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00,
+    0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
+    0x17, 0x00, 0x30, 0xff, 0xff, 0xff,
+};
+static const uint8_t reset_vector[] = { 0xe9, 0x0d, 0xff };
+
+#define LOOP        0xffffff24
+#define NOP         0xffffff2a
+#define PC_REGNUM   16          /* rip, 8 bytes on the wire */
+#define RAX_REGNUM  0
+#define SCRATCH     0x1000      /* RAM the guest never touches */
+
+typedef struct Gdb {
+    QTestState *qts;
+    int fd;
+    char *dir;
+    char buf[4096];
+} Gdb;
+
+static void gdb_send(Gdb *g, const char *pkt)
+{
+    g_autofree char *frame = NULL;
+    uint8_t sum = 0;
+    const char *p;
+    char ack;
+
+    for (p = pkt; *p; p++) {
+        sum += (uint8_t)*p;
+    }
+    frame = g_strdup_printf("$%s#%02x", pkt, sum);
+    g_assert_cmpint(write(g->fd, frame, strlen(frame)), ==, strlen(frame));
+    g_assert_cmpint(read(g->fd, &ack, 1), ==, 1);
+    g_assert_cmpint(ack, ==, '+');
+}
+
+/* Read one packet into g->buf, acknowledge it and return it. */
+static const char *gdb_recv(Gdb *g)
+{
+    size_t n = 0;
+    char c;
+
+    do {
+        g_assert_cmpint(read(g->fd, &c, 1), ==, 1);
+    } while (c != '$');
+    for (;;) {
+        g_assert_cmpint(read(g->fd, &c, 1), ==, 1);
+        if (c == '#') {
+            break;
+        }
+        g_assert_cmpuint(n, <, sizeof(g->buf) - 1);
+        g->buf[n++] = c;
+    }
+    g->buf[n] = 0;
+    g_assert_cmpint(read(g->fd, &c, 1), ==, 1);   /* checksum */
+    g_assert_cmpint(read(g->fd, &c, 1), ==, 1);
+    g_assert_cmpint(write(g->fd, "+", 1), ==, 1);
+    return g->buf;
+}
+
+static const char *gdb(Gdb *g, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static const char *gdb(Gdb *g, const char *fmt, ...)
+{
+    g_autofree char *pkt = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    pkt = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    gdb_send(g, pkt);
+    return gdb_recv(g);
+}
+
+/* @n little-endian bytes of @hex */
+static uint64_t le_hex(const char *hex, unsigned n)
+{
+    uint64_t v = 0;
+    unsigned i, b;
+
+    for (i = 0; i < n; i++) {
+        g_assert_cmpint(sscanf(hex + 2 * i, "%2x", &b), ==, 1);
+        v |= (uint64_t)b << (8 * i);
+    }
+    return v;
+}
+
+static uint64_t gdb_reg(Gdb *g, int regnum)
+{
+    const char *hex = gdb(g, "p%x", regnum);
+
+    g_assert_cmpuint(strlen(hex), ==, 16);
+    return le_hex(hex, 8);
+}
+
+static bool gdb_start(Gdb *g, const char *accel)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct timeval tv = { .tv_sec = 60 };
+    g_autofree char *sock = NULL;
+    g_autofree char *bios = NULL;
+    g_autofree uint8_t *img = g_malloc0(64 * KiB);
+
+    if (!qtest_has_accel(accel)) {
+        g_test_skip("this QEMU binary lacks the accelerator");
+        return false;
+    }
+    if (!strcmp(accel, "kvm") && access("/dev/kvm", R_OK | W_OK)) {
+        g_test_skip("/dev/kvm is missing or not readable and writable");
+        return false;
+    }
+    g->dir = g_dir_make_tmp("gdbstub-rsp-test-XXXXXX", NULL);
+    g_assert_nonnull(g->dir);
+    sock = g_build_filename(g->dir, "gdb.sock", NULL);
+    bios = g_build_filename(g->dir, "bios.bin", NULL);
+    memcpy(img + 64 * KiB - 256, guest_code, sizeof(guest_code));
+    memcpy(img + 64 * KiB - 16, reset_vector, sizeof(reset_vector));
+    g_assert_true(g_file_set_contents(bios, (char *)img, 64 * KiB, NULL));
+
+    g->qts = qtest_initf("-M pc -nodefaults -m 64 -bios %s "
+                         "-global apic-common.vapic=false -accel %s -S "
+                         "-gdb unix:%s,server=on,wait=off",
+                         bios, accel, sock);
+    g->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(g->fd, >=, 0);
+    g_assert_cmpint(setsockopt(g->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+                               sizeof(tv)), ==, 0);
+    g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
+    g_assert_cmpint(connect(g->fd, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+    g_assert_true(g_str_has_prefix(gdb(g, "?"), "T"));
+    return true;
+}
+
+static void gdb_end(Gdb *g)
+{
+    g_autofree char *sock = g_build_filename(g->dir, "gdb.sock", NULL);
+    g_autofree char *bios = g_build_filename(g->dir, "bios.bin", NULL);
+
+    close(g->fd);
+    qtest_quit(g->qts);
+    unlink(sock);
+    unlink(bios);
+    rmdir(g->dir);
+    g_free(g->dir);
+}
+
+/*
+ * Two stops at different hardware breakpoints: 'p' must read the pc of
+ * the second one, not the pc QEMU fetched at the first; a register 'P'
+ * writes must be what 'g' reads back, and what the guest runs with.
+ */
+static void test_single_register(const void *opaque)
+{
+    const char *accel = opaque;
+    g_autofree char *rax = NULL;
+    Gdb g;
+
+    if (!gdb_start(&g, accel)) {
+        return;
+    }
+    g_assert_cmpstr(gdb(&g, "Z1,%x,1", LOOP), ==, "OK");
+    g_assert_true(g_str_has_prefix(gdb(&g, "c"), "T05"));
+    g_assert_cmphex(gdb_reg(&g, PC_REGNUM), ==, LOOP);
+    g_assert_cmpstr(gdb(&g, "z1,%x,1", LOOP), ==, "OK");
+
+    /*
+     * At the second stop, 'P' comes first, before any packet that reads
+     * the registers: the value must survive the 'g' that follows.
+     */
+    g_assert_cmpstr(gdb(&g, "Z1,%x,1", NOP), ==, "OK");
+    g_assert_true(g_str_has_prefix(gdb(&g, "c"), "T05"));
+    g_assert_cmpstr(gdb(&g, "P%x=4000000000000000", RAX_REGNUM), ==, "OK");
+    g_assert_cmphex(le_hex(gdb(&g, "g"), 8), ==, 0x40);
+    g_assert_cmphex(gdb_reg(&g, PC_REGNUM), ==, NOP);
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x40);
+    /* The guest had stored its counter, 1, before this stop. */
+    g_assert_cmphex(qtest_readl(g.qts, 0x2000), ==, 1);
+
+    /*
+     * The guest runs on with it (moving the breakpoint, as gdb steps over
+     * one it continues from): its next pass stores 0x41.
+     */
+    g_assert_cmpstr(gdb(&g, "z1,%x,1", NOP), ==, "OK");
+    g_assert_cmpstr(gdb(&g, "Z1,%x,1", LOOP), ==, "OK");
+    g_assert_true(g_str_has_prefix(gdb(&g, "c"), "T05"));
+    g_assert_cmphex(gdb_reg(&g, PC_REGNUM), ==, LOOP);
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x40);
+    g_assert_cmpstr(gdb(&g, "z1,%x,1", LOOP), ==, "OK");
+    g_assert_cmpstr(gdb(&g, "Z1,%x,1", NOP), ==, "OK");
+    g_assert_true(g_str_has_prefix(gdb(&g, "c"), "T05"));
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x41);
+    g_assert_cmphex(qtest_readl(g.qts, 0x2000), ==, 0x41);
+    gdb_end(&g);
+}
+
+/* 'M' with data that is not hex is refused and leaves memory alone. */
+static void test_write_not_hex(const void *opaque)
+{
+    const char *accel = opaque;
+    Gdb g;
+
+    if (!gdb_start(&g, accel)) {
+        return;
+    }
+    qtest_writeb(g.qts, SCRATCH, 0xa5);
+    g_assert_cmpstr(gdb(&g, "M%x,1:zz", SCRATCH), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "M%x,2:5a5", SCRATCH), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "M%x,2:5ag5", SCRATCH), ==, "E22");
+    g_assert_cmphex(qtest_readb(g.qts, SCRATCH), ==, 0xa5);
+    g_assert_cmpstr(gdb(&g, "m%x,1", SCRATCH), ==, "a5");
+    /* Well-formed data, either case, still writes. */
+    g_assert_cmpstr(gdb(&g, "M%x,2:5Ac3", SCRATCH), ==, "OK");
+    g_assert_cmphex(qtest_readb(g.qts, SCRATCH), ==, 0x5a);
+    g_assert_cmphex(qtest_readb(g.qts, SCRATCH + 1), ==, 0xc3);
+    gdb_end(&g);
+}
+
+int main(int argc, char **argv)
+{
+    static const char *const accels[] = { "kvm", "tcg" };
+    int i;
+
+    g_test_init(&argc, &argv, NULL);
+    /* The register numbers and sizes above are x86_64's. */
+    if (strcmp(qtest_get_arch(), "x86_64") || !qtest_has_machine("pc")) {
+        return g_test_run();
+    }
+    for (i = 0; i < ARRAY_SIZE(accels); i++) {
+        g_autofree char *p = NULL;
+
+        p = g_strdup_printf("/x86/gdbstub/%s/single-register", accels[i]);
+        qtest_add_data_func(p, accels[i], test_single_register);
+        g_free(p);
+        p = g_strdup_printf("/x86/gdbstub/%s/write-not-hex", accels[i]);
+        qtest_add_data_func(p, accels[i], test_write_not_hex);
+    }
+    return g_test_run();
+}
