@@ -19,8 +19,10 @@ if [ "${1:-}" = "--asan" ]; then
     targets_list=x86_64-softmmu,ppc64-softmmu
     # Stop at the first error report, so that no finding goes unnoticed
     # in a test that otherwise passes.
+    # No -Werror (the sanitizers make gcc warn where it otherwise does
+    # not), also after meson regenerates with the native file's werror.
     extra_conf=(--enable-asan --enable-ubsan --disable-werror
-                --extra-cflags=-fno-sanitize-recover=undefined)
+                "--extra-cflags=-fno-sanitize-recover=undefined -Wno-error")
 elif [ "${1:-}" = "--stock" ]; then
     shift
     src=$(stock_tree)
@@ -30,6 +32,13 @@ case "${1:-}" in -*) echo "usage: $0 [--stock|--asan] [ninja targets...]" >&2; e
 [ -d "$src/.git" ] || "$TOP/scripts/prepare.sh"
 
 command -v ccache >/dev/null || die "ccache missing: run scripts/deps.sh"
+# A build configured with other arguments (an older checkout of these
+# scripts) is configured afresh; ccache makes that cheap.
+conf="$targets_list ${QEMU_CONFIGURE_ARGS[*]} ${extra_conf[*]}"
+if [ -f "$out/build.ninja" ] && [ "$(cat "$out/.configure-args" 2>/dev/null)" != "$conf" ]; then
+    log "configure arguments changed: configuring $out again"
+    rm -rf "$out"
+fi
 if [ ! -f "$out/build.ninja" ]; then
     log "configuring $out"
     mkdir -p "$out"
@@ -37,6 +46,7 @@ if [ ! -f "$out/build.ninja" ]; then
         --target-list="$targets_list" "${QEMU_CONFIGURE_ARGS[@]}" \
         "${extra_conf[@]}" >"$out/configure.log" 2>&1) ||
         { tail -30 "$out/configure.log" >&2; die "configure failed ($out/configure.log)"; }
+    echo "$conf" > "$out/.configure-args"
 fi
 targets=("$@")
 if [ ${#targets[@]} = 0 ]; then

@@ -5,17 +5,19 @@
 #                                       what the work tree exports
 #                                       (git am + format-patch)
 #   scripts/check.sh new-files          top-level copies match the series
-#   scripts/check.sh bisect             every prefix of every series builds
-#                                       the whole configured tree, and the
-#                                       KVM files of ppc64, aarch64, s390x
-#                                       and riscv64 cross compile at each
+#   scripts/check.sh bisect [full|quick]  every prefix of every series
+#                                       builds (full: the whole configured
+#                                       tree; quick: what it touches, the
+#                                       whole tree at each series' end), and
+#                                       the KVM files of ppc64, aarch64,
+#                                       s390x and riscv64 cross compile
 #   scripts/check.sh kvm-cross          those cross compiles, all series
 #   scripts/check.sh kvm-generic        compile accel/kvm/ as a target
 #                                       without TARGET_KVM_HAVE_DEBUG_POINTS
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,15p' "$0" >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 
 # checkpatch.pl exits 0 on warnings: any warning fails here, but for one
@@ -100,29 +102,46 @@ check_roundtrip() {
     return $rc
 }
 
-# Whole-tree bisect: every prefix of every series (base..applied, the
-# series stacked in SERIES_ORDER) builds the whole configured QEMU, all
-# targets of the build and every test binary, linked, with -Werror; and
-# the KVM files of the other host architectures the series' core touches
-# (ppc64, aarch64, s390x, riscv64) cross compile at each one.  One
-# checkout in build/bisect/qemu, built incrementally forward through the
-# series in build/bisect/qemu-build (ninja rebuilds what each patch
-# changes), laid out like build/qemu and build/qemu-build so that ccache
-# serves every file the series leaves alone from the main build (see
-# CCACHE_BASEDIR in scripts/lib.sh); the cross compiles take their
-# generated headers and flags from build/bisect/cross-build, configured
-# for those targets only.
+# The bisect: every prefix of every series (base..applied, the series
+# stacked in SERIES_ORDER), in one checkout in build/bisect/qemu built
+# forward in build/bisect/qemu-build, laid out like build/qemu and
+# build/qemu-build and configured with the same arguments, so that ccache
+# serves every file a patch leaves alone from the main build (see
+# CCACHE_BASEDIR in scripts/lib.sh).  At every prefix the KVM files of
+# the other hosts the series touch (ppc64, aarch64, s390x, riscv64)
+# cross compile (scripts/kvm-cross-compile.sh, flags and generated
+# headers from build/bisect/cross-build).
+#   full     every prefix builds the whole configured tree: ninja with no
+#            target (all three system emulators, every unit test and
+#            qtest, linked, -Werror), after removing outputs the build no
+#            longer names (ninja -t cleandead).  About an hour on two
+#            cores: run it before sending.
+#   quick    every prefix builds the objects of the C files it touches;
+#            the last prefix of each series builds the whole tree.  What
+#            the test command runs, to stay inside CI's time.
 check_bisect() {
+    local mode=$1
     local tree=$TOP/build/bisect/qemu bdir=$TOP/build/bisect/qemu-build
     local xdir=$TOP/build/bisect/cross-build rc=0 n=0 t0 t1 total0 c name a
-    local commits
+    local commits ends=() want=0 s whole objs what
     total0=$(date +%s)
+    # A checkout of the old layout (build/bisect itself a clone) goes.
+    if [ -d "$TOP/build/bisect/.git" ]; then
+        rm -rf "$TOP/build/bisect" "$TOP/build/bisect-build"
+    fi
     if [ ! -d "$tree/.git" ]; then
         mkdir -p "$(dirname "$tree")"
         git clone -q --no-checkout "$WORK" "$tree"
     fi
     git -C "$tree" fetch -q "$WORK" "+refs/heads/applied:refs/heads/applied" "+refs/tags/base:refs/tags/base"
+    for s in "${SERIES_ORDER[@]}"; do
+        want=$((want + $(grep -c -v -E '^(#|$)' "$(series_dir "$s")/series")))
+        ends+=("$(git -C "$WORK" rev-parse "applied-$s")")
+    done
     mapfile -t commits < <(git -C "$tree" rev-list --reverse base..applied)
+    [ "${#commits[@]}" = "$want" ] && [ "$want" -gt 0 ] ||
+        { echo "bisect: FAILED: ${#commits[@]} commits in base..applied, the series files list $want" >&2
+          echo "bisect: FAILED"; return 1; }
     for c in "${commits[@]}"; do
         n=$((n + 1))
         t0=$(date +%s)
@@ -135,7 +154,8 @@ check_bisect() {
                 --target-list=x86_64-softmmu,ppc64-softmmu,ppc-softmmu \
                 "${QEMU_CONFIGURE_ARGS[@]}" >"$bdir/configure.log" 2>&1) ||
                 { tail -20 "$bdir/configure.log" >&2
-                  echo "bisect: configure failed at $name" >&2; return 1; }
+                  echo "bisect: configure failed at $name" >&2
+                  echo "bisect: FAILED"; return 1; }
         fi
         if [ ! -f "$xdir/build.ninja" ]; then
             mkdir -p "$xdir"
@@ -143,27 +163,63 @@ check_bisect() {
                 --target-list=aarch64-softmmu,s390x-softmmu,riscv64-softmmu \
                 "${QEMU_CONFIGURE_ARGS[@]}" >"$xdir/configure.log" 2>&1) ||
                 { tail -20 "$xdir/configure.log" >&2
-                  echo "bisect: cross configure failed at $name" >&2; return 1; }
+                  echo "bisect: cross configure failed at $name" >&2
+                  echo "bisect: FAILED"; return 1; }
         fi
-        if ! ninja -C "$bdir" >"$bdir/ninja-$n.log" 2>&1; then
-            grep -E 'error|FAILED' "$bdir/ninja-$n.log" | head -20 >&2
+        whole=
+        if [ "$mode" = full ] || printf '%s\n' "${ends[@]}" | grep -qx "$c"; then
+            whole=1
+        fi
+        # Regenerate build files if a meson.build changed.
+        if ! ninja -C "$bdir" build.ninja >"$bdir/ninja-$n.log" 2>&1; then
+            objs=()
+        elif [ -n "$whole" ]; then
+            ninja -C "$bdir" -t cleandead >/dev/null
+            objs=(all)
+        else
+            # The objects of the C files the patch touches.
+            mapfile -t objs < <(git -C "$tree" diff --name-only "$c^" "$c" -- '*.c' |
+                python3 -c '
+import json, os, sys
+db = json.load(open(sys.argv[1]))
+tree = os.path.realpath(sys.argv[2])
+want = set(l.strip() for l in sys.stdin if l.strip())
+for e in db:
+    f = os.path.realpath(os.path.join(e["directory"], e["file"]))
+    if os.path.relpath(f, tree) in want:
+        print(e["output"])
+' "$bdir/compile_commands.json" "$tree")
+            [ ${#objs[@]} -gt 0 ] || objs=(build.ninja)
+        fi
+        what=${whole:+the whole tree}
+        what=${what:-${#objs[@]} touched objects}
+        if [ ${#objs[@]} = 0 ] ||
+           ! ninja -C "$bdir" "${objs[@]}" >>"$bdir/ninja-$n.log" 2>&1; then
+            { grep -E 'error|FAILED' "$bdir/ninja-$n.log" | head -20; } >&2 || true
             echo "bisect: $name does not build" >&2
+            what="FAILED to build"
             rc=1
         fi
         for a in ppc64 aarch64 s390x riscv64; do
             if ! "$TOP/scripts/kvm-cross-compile.sh" "$a" "$tree" \
                     "$([ $a = ppc64 ] && echo "$bdir" || echo "$xdir")" \
                     >"$bdir/cross-$a-$n.log" 2>&1; then
-                grep -v ': ok ' "$bdir/cross-$a-$n.log" | head -20 >&2
+                { grep -v ': ok ' "$bdir/cross-$a-$n.log" | head -20; } >&2 || true
                 echo "bisect: $name: the $a KVM files do not cross compile" >&2
+                what="$what, $a cross compile FAILED"
                 rc=1
             fi
         done
         t1=$(date +%s)
-        log "$name: built ($(grep -c '^\[' "$bdir/ninja-$n.log" || true) ninja steps), KVM files cross compiled for ppc64 aarch64 s390x riscv64, $((t1 - t0)) s"
+        log "$name: $what ($(grep -c '^\[' "$bdir/ninja-$n.log" || true) ninja steps), cross compiles done, $((t1 - t0)) s"
     done
     if [ $rc = 0 ]; then
-        echo "bisect: all $n prefixes of ${#SERIES_ORDER[@]} series build the whole tree and cross compile, $(( $(date +%s) - total0 )) s"
+        if [ "$mode" = full ]; then
+            what="build the whole tree"
+        else
+            what="build what they touch, the whole tree at each series' end,"
+        fi
+        echo "bisect ($mode): all $n prefixes of ${#SERIES_ORDER[@]} series $what and cross compile, $(( $(date +%s) - total0 )) s"
     else
         echo "bisect: FAILED"
     fi
@@ -174,7 +230,8 @@ case "$1" in
     checkpatch) [ $# = 2 ] || usage; check_checkpatch "$2" ;;
     roundtrip) check_roundtrip ;;
     new-files) "$TOP/scripts/new-files.sh" check ;;
-    bisect) check_bisect ;;
+    bisect) [ $# -le 2 ] || usage
+            case "${2:-full}" in full|quick) check_bisect "${2:-full}" ;; *) usage ;; esac ;;
     kvm-cross) rc=0
                for a in ppc64 aarch64 s390x riscv64; do
                    if [ $a = ppc64 ]; then d=$BUILD; else d=$TOP/build/cross-build; fi

@@ -25,7 +25,7 @@ case "$arch" in
     aarch64) cc=aarch64-linux-gnu-gcc asm=asm-arm64 host=aarch64 tcg=aarch64
              globs="target/arm/kvm.c target/arm/hyp_gdbstub.c" ;;
     s390x) cc=s390x-linux-gnu-gcc asm=asm-s390 host=s390x tcg=s390x
-           globs="target/s390x/kvm/*.c" ;;
+           globs="target/s390x/kvm/kvm.c target/s390x/kvm/pv.c target/s390x/kvm/stsi-topology.c" ;;
     riscv64) cc=riscv64-linux-gnu-gcc asm=asm-riscv host=riscv tcg=riscv
              globs="target/riscv/kvm/*.c" ;;
     *) usage ;;
@@ -62,8 +62,10 @@ PY
 # Build that object first: it brings every generated header (trace,
 # qapi, the target's decoders) up to date.
 template_obj=$(head -n 1 <<< "$template")
-ninja -C "$out" "$template_obj" >/dev/null ||
+if ! ninja -C "$out" "$template_obj" >"$out/$inc/template.log" 2>&1; then
+    tail -20 "$out/$inc/template.log" >&2
     die "cannot build $template_obj in $out"
+fi
 read -r -a args <<< "$(tail -n 1 <<< "$template")"
 flags=()
 skip=0

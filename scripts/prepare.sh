@@ -2,7 +2,8 @@
 # Prepare the git work tree build/qemu for hacking: the pristine base as
 # commit "base", then every series of SERIES_ORDER (scripts/lib.sh)
 # applied with git am, each on its own branch stacked on the one before:
-# tcg-fixes, then fork (the kvm-debug series, patches/series).
+# tcg-fixes, gdbstub-fixes, stop-resume, then fork (the kvm-debug
+# series, patches/series).
 # Re-running is harmless: a work tree that already matches
 # the series is left alone; one carrying unexported work is never thrown
 # away unless --force is given.

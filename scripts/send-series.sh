@@ -13,7 +13,7 @@
 #
 # The stored patches carry a placeholder author and Signed-off-by (GIT_ID
 # in scripts/lib.sh).  The mails carry the sender's: git config user.name
-# and user.email, as git send-email itself would read them.  The author
+# and user.email of this checkout (or the global ones).  The author
 # and every Signed-off-by of the placeholder become the sender, who by
 # sending certifies the DCO (docs/devel/submitting-a-patch.rst).  --send
 # refuses while no identity of the sender's own is configured; a dry run
@@ -66,27 +66,45 @@ if [ -n "$version" ]; then
 else
     "$TOP/scripts/export.sh" --series "$series" --out "$out"
 fi
-# Author and sign-off become the sender's (and the From: header, encoded
-# as git format-patch would encode it).
+# Author and sign-off become the sender's: the From: line (written as
+# plain UTF-8, which git send-email encodes itself; a pre-encoded one it
+# would not recognise as the sender and would repeat in the body), every
+# Signed-off-by of the placeholder, and the cover letter's shortlog
+# heading.  Nothing of the placeholder may be left in any mail.
 [ "$email" = "$placeholder_email" ] || python3 - "$placeholder_name" "$placeholder_email" "$name" "$email" "$out"/*.patch <<'PY'
-import email.utils, re, sys
+import re, sys
 old_name, old_email, name, addr = sys.argv[1:5]
 old = "%s <%s>" % (old_name, old_email)
 new = "%s <%s>" % (name, addr)
-header = email.utils.formataddr((name, addr), charset="utf-8")
+# In a header, a name with RFC 5322 specials goes in quotes.
+if re.search(r'[()<>@,;:\\".\[\]]', name):
+    header = '"%s" <%s>' % (name.replace("\\", "\\\\").replace('"', '\\"'),
+                            addr)
+else:
+    header = new
 for path in sys.argv[5:]:
     text = open(path, encoding="utf-8").read()
     head, sep, body = text.partition("\n\n")
-    head = head.replace("\nFrom: " + old + "\n", "\nFrom: " + header + "\n", 1)
+    head = head.replace("\nFrom: " + old + "\n", "\nFrom: " + header + "\n",
+                        1)
     body = re.sub(r"^Signed-off-by: " + re.escape(old) + "$",
-                  "Signed-off-by: " + new.replace("\\", "\\\\"), body,
+                  lambda m: "Signed-off-by: " + new, body, flags=re.M)
+    body = re.sub(r"^" + re.escape(old_name) + r" \((\d+)\):$",
+                  lambda m: "%s (%s):" % (name, m.group(1)), body,
                   flags=re.M)
-    if old_email in head + body.split("\n---\n")[0]:
+    # The placeholder anywhere in the mail but a patch's diff is an error.
+    message = head + "\n" + body.split("\ndiff --git ")[0]
+    if old_email in message or old_name in message:
         sys.exit("%s: the placeholder identity is left in it" % path)
     open(path, "w", encoding="utf-8").write(head + sep + body)
 PY
-from="$name <$email>"
-log "identity: $from (author and Signed-off-by of every mail)"
+log "identity: $name <$email> (author and Signed-off-by of every mail)"
+# The same quoting for git send-email's --from.
+from=$(python3 -c 'import re, sys
+n, a = sys.argv[1:3]
+if re.search(r"[()<>@,;:\\\".\[\]]", n):
+    n = "\"%s\"" % n.replace("\\", "\\\\").replace("\"", "\\\"")
+print("%s <%s>" % (n, a))' "$name" "$email")
 
 args=(--to="$to" --from="$from" --thread --no-chain-reply-to
       --confirm=never --suppress-cc=self --8bit-encoding=UTF-8

@@ -11,6 +11,7 @@ refuses, before any mail, while the identity is unset or the placeholder.
 Exit 0 pass, 1 fail."""
 
 import email.header
+import email.utils
 import os
 import re
 import subprocess
@@ -21,6 +22,8 @@ WORK = os.path.join(TOP, "build", "qemu")
 LIST = "qemu-devel@nongnu.org"
 PLACEHOLDER = "kvm-debug-fork@invalid"
 SENDER = ("Zoë Tester-Ångström", "zoe.tester@example.org")
+# A name that needs quoting in a header: a comma, quotes, an apostrophe.
+SENDER2 = ('Pat "PJ" O\'Brien, Jr.', "pat.obrien@example.org")
 
 
 def identity_env(name, addr):
@@ -95,23 +98,22 @@ def check_refusal(series):
                  % ((name, addr),))
 
 
-def main():
-    if len(sys.argv) != 2:
-        fail("usage: recipients.py SERIES")
-    series = sys.argv[1]
-    pdir, n = series_info(series)
-    check_refusal(series)
+def dry_run(series, ident):
+    """The mails of a dry run as ident: [(subject, To, Cc)]."""
     run = subprocess.run([os.path.join(TOP, "scripts", "send-series.sh"),
                           "--series", series],
                          capture_output=True, text=True,
-                         env=identity_env(*SENDER))
+                         env=identity_env(*ident))
     if run.returncode:
         print(run.stdout + run.stderr)
-        fail("dry run failed")
-    sender = "%s <%s>" % SENDER
+        fail("dry run as %r failed" % (ident,))
+    sender = "%s <%s>" % ident
     if "identity: " + sender not in run.stderr:
         print(run.stderr)
         fail("the dry run does not say it sends as " + sender)
+    if PLACEHOLDER in run.stdout or "QEMU KVM debug fork" in run.stdout:
+        fail("the placeholder identity appears in the dry run as %r"
+             % (ident,))
     # One block per mail: headers after "Dry-OK. Log says:".
     mails = []
     for block in run.stdout.split("Dry-OK. Log says:")[1:]:
@@ -125,12 +127,28 @@ def main():
                 fields[key] += " " + line.strip()
         subj = str(email.header.make_header(
             email.header.decode_header(fields.get("Subject", ""))))
-        frm = str(email.header.make_header(
-            email.header.decode_header(fields.get("From", ""))))
-        if SENDER[1] not in frm or PLACEHOLDER in frm:
-            fail("%s: From is %r, not the sender %s" % (subj, frm, sender))
-        mails.append((subj, addresses(fields.get("To", "")),
-                      addresses(fields.get("Cc", ""))))
+        frm = email.utils.parseaddr(str(email.header.make_header(
+            email.header.decode_header(fields.get("From", "")))))
+        if frm != ident:
+            fail("%s: From is %r, not the sender %r" % (subj, frm, ident))
+        to, cc = (addresses(fields.get("To", "")),
+                  addresses(fields.get("Cc", "")))
+        # git send-email Cc's an author it does not take for the sender.
+        if ident[1] in cc | to:
+            fail("%s: the sender %s is also a recipient" % (subj, ident[1]))
+        mails.append((subj, to, cc))
+    return mails
+
+
+def main():
+    if len(sys.argv) != 2:
+        fail("usage: recipients.py SERIES")
+    series = sys.argv[1]
+    pdir, n = series_info(series)
+    check_refusal(series)
+    for ident in (SENDER2, SENDER):
+        mails = dry_run(series, ident)
+    sender = "%s <%s>" % SENDER
     cover = 1 if n > 1 else 0
     if len(mails) != n + cover:
         fail("dry run listed %d mails, expected %d" % (len(mails), n + cover))

@@ -124,6 +124,15 @@ def main():
                 email.header.decode_header(m["From"])))
             if frm != "%s <%s>" % SENDER:
                 fail("%s is From %r" % (m["Subject"], frm))
+            # Nothing of the placeholder anywhere, cover letter included,
+            # and no in-body From: (git send-email adds one when it does
+            # not take the author for the sender).
+            raw = m.as_bytes().decode("utf-8", "replace")
+            if PLACEHOLDER[0] in raw or PLACEHOLDER[1] in raw:
+                fail("%s carries the placeholder identity" % m["Subject"])
+            body = m.get_payload(decode=True).decode("utf-8", "replace")
+            if body.lstrip("\n").startswith("From:"):
+                fail("%s has an in-body From: line" % m["Subject"])
         if cover:
             if number(msgs[0]) != 0:
                 fail("no cover letter [PATCH 0/%d]" % n_series)
@@ -137,12 +146,8 @@ def main():
         # (scripts/series.sh), in a scratch clone.
         scratch = os.path.join(tmp, "qemu")
         git("clone", "-q", "--no-checkout", WORK, scratch)
-        if start == "base":
-            git("fetch", "-q", WORK, "refs/tags/base:refs/tags/base",
-                cwd=scratch)
-        else:
-            git("fetch", "-q", WORK, "%s:%s" % (start, start), cwd=scratch)
-        git("checkout", "-q", "-b", "roundtrip", start, cwd=scratch)
+        start_ref = "base" if start == "base" else "origin/" + start
+        git("checkout", "-q", "-b", "roundtrip", start_ref, cwd=scratch)
         env = dict(os.environ, GIT_COMMITTER_NAME="roundtrip",
                    GIT_COMMITTER_EMAIL="roundtrip@invalid")
         for m in msgs:
@@ -159,7 +164,7 @@ def main():
         # survive, dates cannot; author and sign-off are the sender's.
         fmt = "%T%n%an%n%ae%n%B"
         got = git("log", "--reverse", "--format=" + fmt + "%x00",
-                  "%s..roundtrip" % start, cwd=scratch).split("\0")
+                  "%s..roundtrip" % start_ref, cwd=scratch).split("\0")
         want = git("log", "--reverse", "--format=" + fmt + "%x00",
                    "%s..%s" % (start, branch)).split("\0")
         if len(got) != len(want):

@@ -16,31 +16,38 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "qemu/units.h"
+#include "qobject/qdict.h"
 #include "libqtest.h"
 
 /*
  * The last 256 bytes of a 64 KiB BIOS image, entered at the reset
  * vector, in flat 32-bit protected mode (the GDT, in ROM, has its
- * accessed bits preset):
- *   ff00: cli; lgdtl %cs:0xff48; cr0.PE = 1; ljmpl $8, $0xffffff1a
- *   ff1a: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss; xor %eax, %eax
- *   ff24: inc %eax                  <- LOOP
- *   ff25: mov %eax, 0x2000
- *   ff2a: nop                       <- NOP
- *   ff2b: jmp ff24
- *   ff30: GDT: null, code 0x00cf9b000000ffff, data 0x00cf93000000ffff
- *   ff48: GDT descriptor { 23, 0xffffff30 }
- *   fff0: jmp ff00                  <- reset vector
+ * accessed bits preset).  The loop stores a counter at 0x2000.
  */
 static const uint8_t guest_code[] = {
-    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0x48, 0xff, 0x0f, 0x20, 0xc0, 0x66,
-    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x1a, 0xff, 0xff, 0xff,
-    0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0x31, 0xc0,
-    0x40, 0xa3, 0x00, 0x20, 0x00, 0x00, 0x90, 0xeb, 0xf7, 0x8d, 0x74, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00,
-    0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
-    0x17, 0x00, 0x30, 0xff, 0xff, 0xff,
+    0xfa,                                       /* ff00: cli */
+    0x2e, 0x66, 0x0f, 0x01, 0x16, 0x48, 0xff,   /* ff01: lgdtl %cs:0xff48 */
+    0x0f, 0x20, 0xc0,                           /* ff08: mov %cr0,%eax */
+    0x66, 0x83, 0xc8, 0x01,                     /* ff0b: or $1,%eax */
+    0x0f, 0x22, 0xc0,                           /* ff0f: mov %eax,%cr0 */
+    0x66, 0xea, 0x1a, 0xff, 0xff, 0xff, 0x08, 0x00,
+                                        /* ff12: ljmpl $8,$0xffffff1a */
+    0x66, 0xb8, 0x10, 0x00,                     /* ff1a: mov $0x10,%ax */
+    0x8e, 0xd8,                                 /* ff1e: mov %eax,%ds */
+    0x8e, 0xd0,                                 /* ff20: mov %eax,%ss */
+    0x31, 0xc0,                                 /* ff22: xor %eax,%eax */
+    0x40,                                       /* ff24: inc %eax (LOOP) */
+    0xa3, 0x00, 0x20, 0x00, 0x00,               /* ff25: mov %eax,0x2000 */
+    0x90,                                       /* ff2a: nop (NOP) */
+    0xeb, 0xf7,                                 /* ff2b: jmp ff24 */
+    0x90, 0x90, 0x90,
+    /* ff30: GDT: null, flat code, flat data */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0x00, 0x00, 0x00, 0x9b, 0xcf, 0x00,
+    0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
+    0x17, 0x00, 0x30, 0xff, 0xff, 0xff,         /* ff48: GDT descriptor */
 };
+/* At 0xfffffff0, the reset vector: jmp ff00 */
 static const uint8_t reset_vector[] = { 0xe9, 0x0d, 0xff };
 
 #define LOOP        0xffffff24
@@ -139,11 +146,9 @@ static bool gdb_start(Gdb *g, const char *accel)
     g_autofree uint8_t *img = g_malloc0(64 * KiB);
 
     if (!qtest_has_accel(accel)) {
-        g_test_skip("this QEMU binary lacks the accelerator");
-        return false;
-    }
-    if (!strcmp(accel, "kvm") && access("/dev/kvm", R_OK | W_OK)) {
-        g_test_skip("/dev/kvm is missing or not readable and writable");
+        g_test_skip(!strcmp(accel, "kvm") ?
+                    "no usable /dev/kvm, or no KVM in this QEMU binary" :
+                    "this QEMU binary lacks the accelerator");
         return false;
     }
     g->dir = g_dir_make_tmp("gdbstub-rsp-test-XXXXXX", NULL);
@@ -158,6 +163,14 @@ static bool gdb_start(Gdb *g, const char *accel)
                          "-global apic-common.vapic=false -accel %s -S "
                          "-gdb unix:%s,server=on,wait=off",
                          bios, accel, sock);
+    if (!strcmp(accel, "kvm")) {
+        /* libqtest adds a fallback accelerator: insist on KVM. */
+        QDict *rsp = qtest_qmp(g->qts, "{ 'execute': 'query-kvm' }");
+
+        g_assert_true(qdict_get_bool(qdict_get_qdict(rsp, "return"),
+                                     "enabled"));
+        qobject_unref(rsp);
+    }
     g->fd = socket(AF_UNIX, SOCK_STREAM, 0);
     g_assert_cmpint(g->fd, >=, 0);
     g_assert_cmpint(setsockopt(g->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
@@ -259,18 +272,17 @@ int main(int argc, char **argv)
     int i;
 
     g_test_init(&argc, &argv, NULL);
-    /* The register numbers and sizes above are x86_64's. */
-    if (strcmp(qtest_get_arch(), "x86_64") || !qtest_has_machine("pc")) {
+    if (!qtest_has_machine("pc")) {
         return g_test_run();
     }
     for (i = 0; i < ARRAY_SIZE(accels); i++) {
-        g_autofree char *p = NULL;
+        g_autofree char *reg = NULL;
+        g_autofree char *mem = NULL;
 
-        p = g_strdup_printf("/x86/gdbstub/%s/single-register", accels[i]);
-        qtest_add_data_func(p, accels[i], test_single_register);
-        g_free(p);
-        p = g_strdup_printf("/x86/gdbstub/%s/write-not-hex", accels[i]);
-        qtest_add_data_func(p, accels[i], test_write_not_hex);
+        reg = g_strdup_printf("/x86/gdbstub/%s/single-register", accels[i]);
+        qtest_add_data_func(reg, accels[i], test_single_register);
+        mem = g_strdup_printf("/x86/gdbstub/%s/write-not-hex", accels[i]);
+        qtest_add_data_func(mem, accels[i], test_write_not_hex);
     }
     return g_test_run();
 }

@@ -15,9 +15,11 @@
  * The guest is a real-mode BIOS image that points vector 0x20 at a
  * handler counting its calls, sets up a stack at 0:0x7000 and runs
  * "int $0x20" in a loop.  The test speaks the gdb remote protocol to
- * QEMU's gdbstub over a UNIX socket, sets "awatch" over the top of the
- * stack and continues: gdb must get an access-watchpoint stop, and once
- * the watchpoint is removed the guest must go on counting.
+ * QEMU's gdbstub over a UNIX socket, sets a write watchpoint over the
+ * top of the stack and continues: gdb must get the watchpoint stop at
+ * the handler's first instruction, with the frame pushed, and once the
+ * watchpoint is removed the guest must go on counting.  Only the
+ * delivery writes there; the handler's iret only reads.
  */
 
 #include "qemu/osdep.h"
@@ -98,7 +100,7 @@ static const char *gdb_cmd(Gdb *g, const char *pkt)
     return gdb_recv(g);
 }
 
-static void test_awatch_during_interrupt(void)
+static void test_watch_during_interrupt(void)
 {
     g_autofree char *dir = g_dir_make_tmp("watchpoint-irq-XXXXXX", NULL);
     g_autofree char *bios = NULL;
@@ -141,23 +143,26 @@ static void test_awatch_during_interrupt(void)
                                sizeof(tv)), ==, 0);
     gdb_cmd(&g, "?");
 
-    /* An access watchpoint over the frame the next "int" pushes. */
-    g_assert_cmpstr(gdb_cmd(&g, "Z4,6ff0,10"), ==, "OK");
+    /* A write watchpoint over the frame the next "int" pushes. */
+    g_assert_cmpstr(gdb_cmd(&g, "Z2,6ff0,10"), ==, "OK");
     gdb_send(&g, "c");
 
     /*
      * The stop reply names the watchpoint, e.g.
-     * "T05thread:p01.01;awatch:6ff0;".  Without the fix QEMU aborts on
+     * "T05thread:p01.01;watch:6ff0;".  Without the fix QEMU aborts on
      * the BQL instead, and the socket closes.
      */
     gdb_recv(&g);
     g_assert_true(g_str_has_prefix(g.reply, "T05"));
-    reason = g_strdup_printf("awatch:%x;", WATCH_START);
+    reason = g_strdup_printf(";watch:%x;", WATCH_START);
     g_assert_nonnull(strstr(g.reply, reason));
+    /* Stopped once the interrupt was delivered, before its handler ran. */
+    g_assert_cmpstr(gdb_cmd(&g, "p10"), ==, "20fe000000000000");
+    g_assert_cmphex(qtest_readw(qts, 0x6ffa), ==, 0xfe18);
     count = qtest_readw(qts, INT_COUNT);
 
     /* Without the watchpoint, the guest's handler runs again. */
-    g_assert_cmpstr(gdb_cmd(&g, "z4,6ff0,10"), ==, "OK");
+    g_assert_cmpstr(gdb_cmd(&g, "z2,6ff0,10"), ==, "OK");
     gdb_send(&g, "c");
     deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
     while ((uint16_t)(qtest_readw(qts, INT_COUNT) - count) < 2) {
@@ -177,8 +182,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
 
     if (qtest_has_accel("tcg") && qtest_has_machine("pc")) {
-        qtest_add_func("/x86/tcg/watchpoint/awatch-during-interrupt",
-                       test_awatch_during_interrupt);
+        qtest_add_func("/x86/tcg/watchpoint/during-interrupt",
+                       test_watch_during_interrupt);
     }
     return g_test_run();
 }
