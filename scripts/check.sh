@@ -102,6 +102,20 @@ check_roundtrip() {
     return $rc
 }
 
+# The targets of the build the cross compiles take their flags from.
+CROSS_TARGETS=aarch64-softmmu,s390x-softmmu,riscv64-softmmu
+
+# configure_once SRC DIR TARGETS: configure DIR for TARGETS from SRC with
+# the arguments of scripts/build.sh, unless it is configured already.
+configure_once() {
+    local src=$1 dir=$2 targets=$3
+    [ ! -f "$dir/build.ninja" ] || return 0
+    mkdir -p "$dir"
+    (cd "$dir" && "$src/configure" --target-list="$targets" \
+        "${QEMU_CONFIGURE_ARGS[@]}" >"$dir/configure.log" 2>&1) ||
+        { tail -20 "$dir/configure.log" >&2; return 1; }
+}
+
 # The bisect: every prefix of every series (base..applied, the series
 # stacked in SERIES_ORDER), in one checkout in build/bisect/qemu built
 # forward in build/bisect/qemu-build, laid out like build/qemu and
@@ -147,24 +161,11 @@ check_bisect() {
         t0=$(date +%s)
         name="patch $n of ${#commits[@]} ($(git -C "$tree" log -1 --format=%s "$c"))"
         git -C "$tree" checkout -q --detach "$c"
-        if [ ! -f "$bdir/build.ninja" ]; then
-            mkdir -p "$bdir"
-            # As scripts/build.sh configures build/qemu-build.
-            (cd "$bdir" && "$tree/configure" \
-                --target-list=x86_64-softmmu,ppc64-softmmu,ppc-softmmu \
-                "${QEMU_CONFIGURE_ARGS[@]}" >"$bdir/configure.log" 2>&1) ||
-                { tail -20 "$bdir/configure.log" >&2
-                  echo "bisect: configure failed at $name" >&2
-                  echo "bisect: FAILED"; return 1; }
-        fi
-        if [ ! -f "$xdir/build.ninja" ]; then
-            mkdir -p "$xdir"
-            (cd "$xdir" && "$tree/configure" \
-                --target-list=aarch64-softmmu,s390x-softmmu,riscv64-softmmu \
-                "${QEMU_CONFIGURE_ARGS[@]}" >"$xdir/configure.log" 2>&1) ||
-                { tail -20 "$xdir/configure.log" >&2
-                  echo "bisect: cross configure failed at $name" >&2
-                  echo "bisect: FAILED"; return 1; }
+        if ! configure_once "$tree" "$bdir" x86_64-softmmu,ppc64-softmmu,ppc-softmmu ||
+           ! configure_once "$tree" "$xdir" "$CROSS_TARGETS"; then
+            echo "bisect: configure failed at $name" >&2
+            echo "bisect: FAILED"
+            return 1
         fi
         whole=
         if [ "$mode" = full ] || printf '%s\n' "${ends[@]}" | grep -qx "$c"; then
@@ -235,11 +236,8 @@ case "$1" in
     kvm-cross) rc=0
                for a in ppc64 aarch64 s390x riscv64; do
                    if [ $a = ppc64 ]; then d=$BUILD; else d=$TOP/build/cross-build; fi
-                   if [ $a != ppc64 ] && [ ! -f "$d/build.ninja" ]; then
-                       mkdir -p "$d"
-                       (cd "$d" && "$WORK/configure" \
-                           --target-list=aarch64-softmmu,s390x-softmmu,riscv64-softmmu \
-                           "${QEMU_CONFIGURE_ARGS[@]}" >"$d/configure.log" 2>&1) ||
+                   if [ $a != ppc64 ]; then
+                       configure_once "$WORK" "$d" "$CROSS_TARGETS" ||
                            die "cannot configure $d"
                    fi
                    "$TOP/scripts/kvm-cross-compile.sh" "$a" "$WORK" "$d" || rc=1
