@@ -66,23 +66,24 @@ if [ -n "$version" ]; then
 else
     "$TOP/scripts/export.sh" --series "$series" --out "$out"
 fi
+# The sender as a header wants it: a name with RFC 5322 specials goes in
+# quotes (for git send-email's --from and the mails' From: line).
+from=$(python3 -c 'import re, sys
+n, a = sys.argv[1:3]
+if re.search(r"[()<>@,;:\\\".\[\]]", n):
+    n = "\"%s\"" % n.replace("\\", "\\\\").replace("\"", "\\\"")
+print("%s <%s>" % (n, a))' "$name" "$email")
 # Author and sign-off become the sender's: the From: line (written as
 # plain UTF-8, which git send-email encodes itself; a pre-encoded one it
 # would not recognise as the sender and would repeat in the body), every
 # Signed-off-by of the placeholder, and the cover letter's shortlog
 # heading.  Nothing of the placeholder may be left in any mail.
-[ "$email" = "$placeholder_email" ] || python3 - "$placeholder_name" "$placeholder_email" "$name" "$email" "$out"/*.patch <<'PY'
+[ "$email" = "$placeholder_email" ] || python3 - "$placeholder_name" "$placeholder_email" "$name" "$email" "$from" "$out"/*.patch <<'PY'
 import re, sys
-old_name, old_email, name, addr = sys.argv[1:5]
+old_name, old_email, name, addr, header = sys.argv[1:6]
 old = "%s <%s>" % (old_name, old_email)
 new = "%s <%s>" % (name, addr)
-# In a header, a name with RFC 5322 specials goes in quotes.
-if re.search(r'[()<>@,;:\\".\[\]]', name):
-    header = '"%s" <%s>' % (name.replace("\\", "\\\\").replace('"', '\\"'),
-                            addr)
-else:
-    header = new
-for path in sys.argv[5:]:
+for path in sys.argv[6:]:
     text = open(path, encoding="utf-8").read()
     head, sep, body = text.partition("\n\n")
     head = head.replace("\nFrom: " + old + "\n", "\nFrom: " + header + "\n",
@@ -99,12 +100,6 @@ for path in sys.argv[5:]:
     open(path, "w", encoding="utf-8").write(head + sep + body)
 PY
 log "identity: $name <$email> (author and Signed-off-by of every mail)"
-# The same quoting for git send-email's --from.
-from=$(python3 -c 'import re, sys
-n, a = sys.argv[1:3]
-if re.search(r"[()<>@,;:\\\".\[\]]", n):
-    n = "\"%s\"" % n.replace("\\", "\\\\").replace("\"", "\\\"")
-print("%s <%s>" % (n, a))' "$name" "$email")
 
 args=(--to="$to" --from="$from" --thread --no-chain-reply-to
       --confirm=never --suppress-cc=self --8bit-encoding=UTF-8
