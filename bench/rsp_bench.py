@@ -125,7 +125,7 @@ def main():
     stock, patched, elf = args
     here = os.path.dirname(os.path.abspath(__file__))
     usable = subprocess.run([os.path.join(here, "..", "tests", "gdb",
-                                          "kvm-usable.sh"), patched],
+                                          "kvm-usable.sh")],
                             capture_output=True, text=True)
     if usable.returncode:
         print("KVM unusable, nothing measured: " + usable.stdout.strip())

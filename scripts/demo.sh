@@ -20,7 +20,7 @@ proj=$TOP/build/project
 ninja -C "$proj" >/dev/null
 
 accel=kvm
-if ! why=$("$TOP/tests/gdb/kvm-usable.sh" "$QEMU_X86"); then
+if ! why=$("$TOP/tests/gdb/kvm-usable.sh"); then
     log "KVM unusable ($why): the demo runs under TCG"
     accel=tcg
 fi

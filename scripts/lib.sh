@@ -32,8 +32,6 @@ series_start() {
     done
     return 1
 }
-# Directories at the top of the checkout that mirror new files of the series.
-NEW_FILE_DIRS="accel/kvm target/i386 target/ppc tests/qtest tests/unit docs"
 
 QEMU_X86=$BUILD/qemu-system-x86_64
 QEMU_PPC64=$BUILD/qemu-system-ppc64

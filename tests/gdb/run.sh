@@ -9,9 +9,10 @@
 # SCRIPT.gdb carries its expectations as comments:
 #   # machine: x86 | ppc64 | book3s how to boot the guest
 #   # expect: REGEX                 must match gdb's output, in this order
+#   # next: REGEX                   must match the line right after the
+#                                   previous expect's or next's match
 #   # reject: REGEX                 must match nowhere in gdb's output
 #   # serial: REGEX                 must match the guest's serial output
-#   # needs: kvm-sw-breakpoints     skip unless QEMU routes emulated int3
 # Exit 0 pass, 1 fail, 77 skip (with the reason on stdout).
 set -uo pipefail
 
@@ -26,7 +27,7 @@ case "$accel" in
     host-hv|host-pr) host=${accel#host-} ;;
 esac
 if [ "$accel" = kvm ]; then
-    if ! why=$("$here/kvm-usable.sh" "$qemu"); then
+    if ! why=$("$here/kvm-usable.sh"); then
         echo "SKIP: KVM unusable: $why"
         exit 77
     fi
@@ -90,8 +91,19 @@ pkill -f -- "$serial" 2>/dev/null && sleep 0.2
 fail=0
 out=$tmp/gdb.out
 pos=0
-while IFS= read -r re; do
-    # Sequential matching: each expectation after the previous match.
+while IFS= read -r line; do
+    # Sequential matching: each expectation after the previous match; a
+    # "next" on the line right after it.
+    kind=${line%%:*} re=${line#*: }
+    if [ "$kind" = next ]; then
+        if sed -n "$((pos + 1))p" "$out" | grep -q -E -- "$re"; then
+            pos=$((pos + 1))
+            continue
+        fi
+        echo "FAIL: expected on line $((pos + 1)): $re"
+        fail=1
+        break
+    fi
     hit=$(tail -n +$((pos + 1)) "$out" | grep -n -m1 -E -- "$re" | cut -d: -f1)
     if [ -z "$hit" ]; then
         echo "FAIL: expected (after line $pos): $re"
@@ -99,7 +111,7 @@ while IFS= read -r re; do
         break
     fi
     pos=$((pos + hit))
-done < <(sed -n 's/^# expect: *//p' "$script")
+done < <(sed -n -E 's/^# (expect|next): */\1: /p' "$script")
 while IFS= read -r re; do
     if grep -q -E -- "$re" "$out"; then
         echo "FAIL: rejected output present: $re"

@@ -4,6 +4,9 @@
 # Under emulating KVM (kvm_pvm here) the int3 fails emulation: the series
 # routes that to gdb as the breakpoint it is.  The payload is copied to RAM
 # by the guest's boot code, so the breakpoint is set once it runs there.
+# The last stop's packet must say swbreak (gdb's remote debug output).
+# Fails when: a stop is missing or elsewhere, a count is wrong, memory
+# shows the trap, the stop reason is not swbreak, or QEMU dies.
 # machine: x86
 # expect: Breakpoint 1, .* in start64
 # expect: Breakpoint 2 at 0x[0-9a-f]+
@@ -23,10 +26,11 @@
 # expect: Breakpoint [0-9]+, .* in tick_body
 # expect: ^both kinds ticks=6 db=5$
 # expect: ^memory byte at tick_body 0x90$
+# expect: Packet received: T05[^ ]*swbreak:
 # expect: Breakpoint [0-9]+, .* in tick_body
 # expect: => 0x[0-9a-f]+ <tick_body>:\s+nop
-# expect: received: "90"
-# expect: ^swbreak stop$
+# expect: sending: "m100074,1"
+# next: received: "90"
 # reject: SIGABRT|SIGSEGV|SIGILL|Remote connection closed|internal error
 # serial: own #DB handled each time
 hbreak start64
@@ -51,8 +55,9 @@ printf "memory byte at tick_body 0x%x\n", *(unsigned char *)&tick_body
 # memory is the guest's instruction, not the trap.
 set breakpoint always-inserted on
 break tick_body
+set debug remote 1
 continue
+set debug remote 0
 x/i $pc
 maint packet m100074,1
-printf "swbreak stop\n"
 kill

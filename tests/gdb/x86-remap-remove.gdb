@@ -4,15 +4,26 @@
 # first GiB with 2 MiB pages (page directory at 0x3000).  With a
 # breakpoint inserted at tick_body (0x100074), the first 2 MiB are
 # remapped to physical 2 MiB, the breakpoint removed, and the mapping put
-# back.  Raw packets control exactly when Z0/z0 are sent.
+# back.  Raw packets control exactly when Z0/z0 are sent; each reply is
+# matched on the line right after its packet.
+# Fails when: a reply differs, the breakpoint does not hit afterwards, or
+# QEMU dies.
 # machine: x86
 # expect: Breakpoint 1, .* in start64
-# expect: received: "OK"
-# expect: received: "90"
-# expect: received: "55"
-# expect: received: "OK"
-# expect: received: "90"
-# expect: received: "55"
+# expect: sending: "Z0,100074,1"
+# next: received: "OK"
+# expect: sending: "m100074,1"
+# next: received: "90"
+# expect: sending: "M3000,8:8300200000000000"
+# next: received: "OK"
+# expect: sending: "m100074,1"
+# next: received: "55"
+# expect: sending: "z0,100074,1"
+# next: received: "OK"
+# expect: sending: "m100074,1"
+# next: received: "90"
+# expect: sending: "m300074,1"
+# next: received: "55"
 # expect: Breakpoint 2, .* in tick_body
 # reject: SIGABRT|SIGSEGV|SIGILL|Remote connection closed|internal error
 hbreak start64

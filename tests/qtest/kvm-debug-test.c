@@ -5,7 +5,10 @@
  * protocol to the gdbstub over a UNIX socket (Z0/Z1/Z2, z, c, s, m, M)
  * and asserts the stop replies and registers.  Each case runs under KVM
  * where this host's /dev/kvm and the binary support it (else it is
- * skipped with the reason) and under TCG.
+ * skipped with the reason) and under TCG.  A KVM case asserts that QEMU
+ * runs under KVM (query-kvm), and every reply is awaited for at most 30 s.
+ * Fails when: a reply, stop or register differs from what the case
+ * expects, QEMU falls back from KVM, or a reply does not come.
  *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
@@ -20,6 +23,7 @@
 #include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "elf.h"
+#include "qobject/qdict.h"
 #include "libqtest.h"
 
 typedef struct Guest {
@@ -298,16 +302,32 @@ static bool kvm_usable(const char *arch, const char **why)
 }
 
 /*
+ * libqtest falls back to another accelerator when the one asked for
+ * fails: a KVM case must run under KVM, or fail.
+ */
+static void assert_kvm_enabled(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'query-kvm' }");
+
+    g_assert_true(qdict_get_bool(qdict_get_qdict(rsp, "return"), "enabled"));
+    qobject_unref(rsp);
+}
+
+/*
  * Connect to the gdbstub listening on @sock, as gdb does.  Returns whether
  * it reports swbreak and hwbreak stop reasons.
  */
 static bool session_connect(Session *s, const char *sock)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    /* A reply that never comes fails the read, and the test, in 30 s */
+    struct timeval tv = { .tv_sec = 30 };
     bool reasons;
 
     s->fd = socket(AF_UNIX, SOCK_STREAM, 0);
     g_assert_cmpint(s->fd, >=, 0);
+    g_assert_cmpint(setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+                               sizeof(tv)), ==, 0);
     g_strlcpy(addr.sun_path, sock, sizeof(addr.sun_path));
     g_assert_cmpint(connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)),
                     ==, 0);
@@ -367,6 +387,9 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
 
     s->qts = qtest_initf("%s -accel %s -S -gdb unix:%s,server=on,wait=off",
                          machine, accel, sock);
+    if (!strcmp(accel, "kvm")) {
+        assert_kvm_enabled(s->qts);
+    }
     g_assert_true(session_connect(s, sock));
     return true;
 }
@@ -1063,6 +1086,7 @@ static void test_kvm_book3s(const void *opaque)
                         "-gdb unix:%s,server=on,wait=off "
                         "-trace kvm_handle_debug_decision -trace kvm_run_exit "
                         "-D %s", c->args, bios, sock, trace);
+    assert_kvm_enabled(s.qts);
     /*
      * A program interrupt (the trap given to the guest) lands at 0x700 in
      * RAM: in HV's real mode, and under PR at HIOR + 0x700, QEMU setting

@@ -14,7 +14,11 @@ tables should be:
 - memory: the guest's code and a scratch area it never writes, as first
   read plus the M packets sent; m must return it, breakpoints or not;
 - stops: a c or s must stop at a breakpoint or watchpoint the model has,
-  at a step, or at gdb's interrupt;
+  at a step, or at gdb's interrupt; an s must end (after the instruction,
+  unless a point is there), and a c must stop when the model has a point
+  the guest's loop hits on every pass (a breakpoint on an instruction
+  each pass runs; under TCG or a KVM whose watchpoints fire, a write or
+  access watchpoint over the counter each pass increments);
 - at each detach, guest memory read by QEMU itself (QMP pmemsave, traps
   and all) must hash identically to the same regions of a run of the
   same guest with no debugger, with the model's M writes applied; the
@@ -22,7 +26,10 @@ tables should be:
   report a lost #DB or an unexpected exception.
 
   model.py QEMU GUEST_BIN kvm|tcg [SEED [OPS]]
-Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
+Exit 0 pass, 1 fail, 77 skip (KVM unusable).
+Fails when: a reply differs from the model's, a required stop does not
+come or comes elsewhere, memory differs from the reference at a detach,
+or the guest reports an unexpected exception or (under KVM) a lost #DB."""
 
 import hashlib
 import os
@@ -36,6 +43,9 @@ from guest import Guest, finish, skip_unless_usable  # noqa: E402
 
 SCRATCH, SCRATCH_LEN = 0x300000, 0x1000
 CONTINUE_WAIT = 0.25
+# How long a resume may take when the model says it must stop: a step, or
+# a continue with a point on code that every pass of the loop runs.
+REQUIRED_WAIT = 20
 TRACE = os.environ.get("MODEL_TRACE")
 KVM_PVM = os.path.exists("/sys/module/kvm_pvm")
 
@@ -182,6 +192,12 @@ class Runner:
         self.pvm_b0_only = []
         self.resumes = []
         self.bad_at = None
+        # Instructions every pass of the guest's loop runs
+        sym = g.sym
+        self.hot = {a for a in code
+                    if sym["main_loop"] <= a <= sym["after_guest_step"] or
+                    sym["tick"] <= a < sym["puts"]}
+        assert len(self.hot) > 10
 
     def expect(self, packet, want):
         got = self.g.rsp.send(packet)
@@ -213,11 +229,44 @@ class Runner:
             return self.rnd.randrange(1, 40)
         return self.rnd.choice([0, 0xffffffff, (1 << 64) - 1])
 
+    def hot_point(self):
+        """A point the loop must hit on its next pass: a breakpoint on an
+        instruction every pass runs, or (where data watchpoints fire) a
+        write or access watchpoint over ticks, which every pass
+        increments."""
+        m, ticks = self.m, self.g.sym["ticks"]
+        if any(a in self.hot for a in m.sw) or \
+                any(t == 1 and a in self.hot for t, a, n in m.hw):
+            return True
+        if m.accel == "kvm" and KVM_PVM:
+            return False
+        return any(t in (2, 4) and a < ticks + 8 and ticks < a + n
+                   for t, a, n in m.hw)
+
     def resume(self, packet):
         r = self.g.rsp
-        reply = self.g.resume(packet, CONTINUE_WAIT)
+        before = self.g.pc()
+        need = packet == "s" or self.hot_point()
+        reply = self.g.resume(packet, REQUIRED_WAIT if need else
+                              CONTINUE_WAIT)
         kind = reply[:3]
         pc = self.g.pc()
+        sym = self.g.sym
+        # where the guest halts for good, after reporting a failure
+        halted = sym["bad_count"] <= pc < sym["tick"] or \
+            sym["unexpected"] <= pc < sym["own_debug"]
+        if halted or self.bad_at is not None:
+            need = False
+        if need and kind == "T02":
+            self.fail.append(
+                "op %d: %s did not stop within %d s (at %#x), though %s"
+                % (self.ops, packet, REQUIRED_WAIT, pc,
+                   "a step must end" if packet == "s" else
+                   "the model has a point the loop hits on every pass"))
+        elif need and packet == "s" and kind == "T05" and pc == before and \
+                not self.m.stop_ok(before, None):
+            self.fail.append("op %d: s stopped at %#x, where it started"
+                             % (self.ops, pc))
         if TRACE:
             print("op %d: %s -> %r at %#x" % (self.ops, packet, reply, pc))
         if kind == "T05":

@@ -27,19 +27,22 @@ class RSP:
         return self.reply()
 
     def reply(self):
-        while True:
-            while b"#" not in self.buf or \
-                    len(self.buf) < self.buf.index(b"#") + 3:
-                chunk = self.sock.recv(4096)
-                if not chunk:
-                    raise RuntimeError("gdbstub closed the connection")
-                self.buf += chunk
-            start = self.buf.index(b"$")
-            end = self.buf.index(b"#")
-            packet = self.buf[start + 1:end].decode()
-            self.buf = self.buf[end + 3:]
-            self.sock.sendall(b"+")
-            return packet
+        """Read one packet (acks before it skipped), check it, ack it."""
+        while b"$" not in self.buf or b"#" not in \
+                self.buf[self.buf.index(b"$"):] or \
+                len(self.buf) < self.buf.index(b"#", self.buf.index(b"$")) + 3:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise RuntimeError("gdbstub closed the connection")
+            self.buf += chunk
+        start = self.buf.index(b"$")
+        end = self.buf.index(b"#", start)
+        data = self.buf[start + 1:end]
+        if int(self.buf[end + 1:end + 3], 16) != sum(data) & 0xff:
+            raise RuntimeError("bad checksum in %r" % self.buf[start:end + 3])
+        self.buf = self.buf[end + 3:]
+        self.sock.sendall(b"+")
+        return data.decode()
 
     def close(self):
         self.sock.close()
