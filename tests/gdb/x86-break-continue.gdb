@@ -27,9 +27,10 @@
 # expect: ^both kinds ticks=6 db=5$
 # expect: ^memory byte at tick_body 0x90$
 # expect: Packet received: T05[^ ]*swbreak:
-# expect: Breakpoint [0-9]+, .* in tick_body
+# expect: ^Breakpoint [0-9]+, 
+# expect: 0x0*100074 in tick_body \(\)$
 # expect: => 0x[0-9a-f]+ <tick_body>:\s+nop
-# expect: sending: "m100074,1"
+# expect: ^sending: m100074,1$
 # next: received: "90"
 # reject: SIGABRT|SIGSEGV|SIGILL|Remote connection closed|internal error
 # serial: own #DB handled each time

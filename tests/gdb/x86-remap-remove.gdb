@@ -10,19 +10,19 @@
 # QEMU dies.
 # machine: x86
 # expect: Breakpoint 1, .* in start64
-# expect: sending: "Z0,100074,1"
+# expect: ^sending: Z0,100074,1$
 # next: received: "OK"
-# expect: sending: "m100074,1"
+# expect: ^sending: m100074,1$
 # next: received: "90"
-# expect: sending: "M3000,8:8300200000000000"
+# expect: ^sending: M3000,8:8300200000000000$
 # next: received: "OK"
-# expect: sending: "m100074,1"
+# expect: ^sending: m100074,1$
 # next: received: "55"
-# expect: sending: "z0,100074,1"
+# expect: ^sending: z0,100074,1$
 # next: received: "OK"
-# expect: sending: "m100074,1"
+# expect: ^sending: m100074,1$
 # next: received: "90"
-# expect: sending: "m300074,1"
+# expect: ^sending: m300074,1$
 # next: received: "55"
 # expect: Breakpoint 2, .* in tick_body
 # reject: SIGABRT|SIGSEGV|SIGILL|Remote connection closed|internal error

@@ -245,17 +245,21 @@ class Runner:
 
     def resume(self, packet):
         r = self.g.rsp
+        sym = self.g.sym
+
+        def halted(pc):
+            """Where the guest halts for good, after reporting a failure"""
+            return sym["bad_count"] <= pc < sym["tick"] or \
+                sym["unexpected"] <= pc < sym["own_debug"]
+
         before = self.g.pc()
-        need = packet == "s" or self.hot_point()
+        need = (packet == "s" or self.hot_point()) and \
+            not halted(before) and self.bad_at is None
         reply = self.g.resume(packet, REQUIRED_WAIT if need else
                               CONTINUE_WAIT)
         kind = reply[:3]
         pc = self.g.pc()
-        sym = self.g.sym
-        # where the guest halts for good, after reporting a failure
-        halted = sym["bad_count"] <= pc < sym["tick"] or \
-            sym["unexpected"] <= pc < sym["own_debug"]
-        if halted or self.bad_at is not None:
+        if halted(pc):
             need = False
         if need and kind == "T02":
             self.fail.append(
