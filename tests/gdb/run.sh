@@ -27,7 +27,7 @@ case "$accel" in
     host-hv|host-pr) host=${accel#host-} ;;
 esac
 if [ "$accel" = kvm ]; then
-    if ! why=$("$here/kvm-usable.sh"); then
+    if ! why=$("$here/kvm-usable.sh" "$qemu"); then
         echo "SKIP: KVM unusable: $why"
         exit 77
     fi
