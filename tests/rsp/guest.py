@@ -42,10 +42,12 @@ def die_with_parent():
     ctypes.CDLL(None, use_errno=True).prctl(1, 9)     # PR_SET_PDEATHSIG
 
 
-def kvm_unusable():
-    """None when KVM is usable here, else the reason.  The kernel is
-    asked, not the QEMU under test (see kvm-usable.sh)."""
-    r = subprocess.run([os.path.join(HERE, "..", "gdb", "kvm-usable.sh")],
+def kvm_unusable(qemu):
+    """None when KVM here is usable and runs @qemu's target, else the
+    reason.  The kernel is asked, not the QEMU under test (see
+    kvm-usable.sh)."""
+    r = subprocess.run([os.path.join(HERE, "..", "gdb", "kvm-usable.sh"),
+                        qemu],
                        capture_output=True, text=True)
     return r.stdout.strip() or "KVM unusable" if r.returncode else None
 
@@ -54,7 +56,7 @@ def skip_unless_usable(qemu, accel):
     """Exit 77 (skipped), saying why, when @accel is kvm and KVM is not
     usable here."""
     if accel == "kvm":
-        why = kvm_unusable()
+        why = kvm_unusable(qemu)
         if why:
             print("SKIP: KVM unusable: " + why)
             sys.exit(77)
