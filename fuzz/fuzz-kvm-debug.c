@@ -10,11 +10,18 @@
  *
  * Next to the tables the harness keeps its own model: a count per
  * software breakpoint address, gdb's hardware points in insertion order,
- * and software breakpoints in insertion order.  After every operation it
- * checks the tables against the model, the slot layout against the
- * capacity and gdb's ranges, the encoded debug registers against the
- * layout, and each decision against what the model says is armed.  Any
- * difference aborts, as do ASan and UBSan findings.
+ * and software breakpoints in insertion order.  The model predicts the
+ * result of every insertion from the hardware's rules, written here
+ * without the tables' or the targets' code (model_hw_predict()): the
+ * exact errno, or success.  After every operation it checks the tables
+ * against the model, the slot layout against the capacity and gdb's
+ * ranges, the encoded debug registers against the layout, and each
+ * decision against what the model says is armed.  Any difference aborts,
+ * as do ASan and UBSan findings.
+ *
+ * Fails when: an insertion's result differs from the prediction, the
+ * tables or layout differ from the model, or a decision names a cause
+ * that is not armed (or drops one that is).
  *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
@@ -87,6 +94,11 @@ static bool is_watch(int type)
     return type != GDB_BREAKPOINT_HW && type != GDB_BREAKPOINT_SW;
 }
 
+/*
+ * gdb's Z1 kind is the size of the breakpoint instruction, not a range
+ * (GDB manual, "Packets", Z1), so a second Z1 at the same address is the
+ * same point whatever its kind; a watchpoint is its range.
+ */
 static int model_hw_find(Model *m, int type, vaddr addr, vaddr len)
 {
     guint i;
@@ -107,6 +119,101 @@ static KVMDebugWatchKind kind_of(int type)
     return type == GDB_WATCHPOINT_WRITE ? KVM_DEBUG_WATCH_WRITE :
            type == GDB_WATCHPOINT_READ ? KVM_DEBUG_WATCH_READ :
            KVM_DEBUG_WATCH_ACCESS;
+}
+
+/*
+ * How many debug-register slots gdb's point needs, from the hardware
+ * manuals, or -ENOSYS for a type the hardware lacks.  Counting stops at
+ * @max + 1: more than @max do not fit anyway.
+ *
+ * x86 (SDM vol. 3, 18.2.4-5): a breakpoint takes one register; a write
+ * or access watch is cut into naturally aligned 1, 2, 4 or 8-byte
+ * pieces, the largest first, one register each; read-only watches do
+ * not exist.  ppc BookE: one IAC per breakpoint, one DAC per watchpoint
+ * of any length and kind.  Book3S: KVM offers none, so the capacity is 0
+ * and every point of a known type is out of space.
+ */
+static int model_hw_need(Model *m, int type, vaddr addr, vaddr len, int max)
+{
+    int n = 0;
+
+    if (type < GDB_BREAKPOINT_HW || type > GDB_WATCHPOINT_ACCESS) {
+        return -ENOSYS;
+    }
+    if (m->arch != FUZZ_X86 || type == GDB_BREAKPOINT_HW) {
+        return 1;
+    }
+    if (type == GDB_WATCHPOINT_READ) {
+        return -ENOSYS;
+    }
+    while (len && n <= max) {
+        /* the lowest set bit of addr bounds the alignment */
+        vaddr piece = addr & 7 ? addr & -addr : 8;
+
+        while (piece > len) {
+            piece /= 2;
+        }
+        addr += piece;
+        len -= piece;
+        n++;
+    }
+    return n;
+}
+
+/* The slot counts of each kind per architecture, from the same manuals. */
+static void model_capacity(Model *m, int *insn, int *data, int *total)
+{
+    switch (m->arch) {
+    case FUZZ_X86:
+        *insn = *data = *total = 4;             /* DR0-DR3, shared */
+        break;
+    case FUZZ_PPC_BOOKE:
+        *insn = 2;                              /* IAC1-2 */
+        *data = 2;                              /* DAC1-2 */
+        *total = 4;
+        break;
+    default:
+        *insn = *data = *total = 0;
+        break;
+    }
+}
+
+/* What gdb's Z1-Z4 must get: 0 or the exact errno, in the tables' order. */
+static int model_hw_predict(Model *m, int type, vaddr addr, vaddr len)
+{
+    int insn, data, total, used_insn = 0, used_data = 0, need;
+    guint i;
+
+    /* gdb asks for nothing or for a range past the end of memory */
+    if (is_watch(type) && type <= GDB_WATCHPOINT_ACCESS &&
+        (!len || addr + len - 1 < addr)) {
+        return -EINVAL;
+    }
+    if (model_hw_find(m, type, addr, len) >= 0) {
+        return -EEXIST;
+    }
+    model_capacity(m, &insn, &data, &total);
+    for (i = 0; i < m->hw->len; i++) {
+        KVMDebugPoint *pt = &g_array_index(m->hw, KVMDebugPoint, i);
+        int got = model_hw_need(m, pt->type, pt->addr, pt->len, total);
+
+        assert(got > 0);
+        if (is_watch(pt->type)) {
+            used_data += got;
+        } else {
+            used_insn += got;
+        }
+    }
+    need = model_hw_need(m, type, addr, len, total);
+    if (need < 0) {
+        return need;
+    }
+    if (used_insn + used_data + need > total ||
+        (is_watch(type) ? used_data + need > data :
+                          used_insn + need > insn)) {
+        return -ENOSPC;
+    }
+    return 0;
 }
 
 /* What kvm_insert_breakpoint() does with a Z0, on the table alone. */
@@ -176,24 +283,19 @@ static void op_hw_insert(KVMDebugPoints *p, Model *m, int type, vaddr addr,
                          vaddr len)
 {
     KVMDebugPoint pt = { .type = type, .addr = addr, .len = len };
-    bool dup = model_hw_find(m, type, addr, len) >= 0;
+    int want = model_hw_predict(m, type, addr, len);
     int nb = p->nb_slots;
     int err = kvm_debug_hw_insert(p, type, addr, len);
 
-    if (dup) {
-        assert(err == -EEXIST);
-    }
+    assert(err == want);
     if (err) {
-        assert(err == -EEXIST || err == -ENOSPC || err == -EINVAL ||
-               err == -ENOSYS);
         assert(p->hw->len == m->hw->len && p->nb_slots == nb);
         return;
     }
-    /* A watch range that wraps or is empty is never accepted. */
-    if (is_watch(type)) {
-        assert(len && addr + len - 1 >= addr);
-    }
     g_array_append_val(m->hw, pt);
+    /* the new point took the slots the model says, after the others */
+    assert(p->nb_slots - nb ==
+           model_hw_need(m, type, addr, len, p->cap.total_slots));
 }
 
 static void op_hw_remove(KVMDebugPoints *p, Model *m, int type, vaddr addr,

@@ -5,6 +5,8 @@
 # breakpoint deleted before the next continue, so gdb never steps (Book3S
 # HV cannot single-step; book3s-step.gdb steps where KVM can).  gdb reads
 # the guest's own instructions at both places meanwhile.
+# Fails when: a stop is missing or elsewhere, r3 or a count is wrong,
+# gdb reads a trap instead of the guest's instruction, or QEMU dies.
 # machine: book3s
 # expect: Breakpoint 1 at 0x114
 # expect: Breakpoint 1, .* in after_hcall

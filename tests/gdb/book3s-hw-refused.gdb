@@ -1,6 +1,8 @@
 # Book3S KVM has no hardware breakpoints or watchpoints for QEMU (BookE
 # has them): gdb's hbreak and watch are refused when gdb inserts them, at
 # continue, and the session goes on with software breakpoints.
+# Fails when: hbreak or watch is accepted, the session does not go on
+# to the software breakpoint, or QEMU dies.
 # machine: book3s
 # expect: Hardware assisted breakpoint 1 at 0x104
 # expect: Cannot insert hardware breakpoint 1\.

@@ -2,6 +2,8 @@
 # it first).  Book3S HV has no single step (KVM_CAP_PPC_GUEST_DEBUG_SSTEP
 # is 0; kvm_hv ignores KVM_GUESTDBG_SINGLESTEP), so under HV the first
 # stepi never returns: this runs under TCG and PR only.
+# Fails when: a step ends elsewhere or never, the breakpoint is not hit
+# twice, or QEMU dies.
 # machine: book3s
 # expect: ^stepped to loop=1$
 # expect: ^stepped to loop\+4=1$

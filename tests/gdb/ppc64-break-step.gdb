@@ -1,5 +1,7 @@
 # Software and hardware breakpoints, continue many times and single steps
 # on ppc64 (e5500 on ppce500).
+# Fails when: a stop is missing or elsewhere, a count is wrong, a step
+# ends elsewhere, memory shows the trap, or QEMU dies.
 # machine: ppc64
 # expect: Breakpoint 1 at 0x[0-9a-f]+
 # expect: Breakpoint 1, .* in tick_body

@@ -13,6 +13,14 @@
 #                                   previous expect's or next's match
 #   # reject: REGEX                 must match nowhere in gdb's output
 #   # serial: REGEX                 must match the guest's serial output
+#   # kvm-path: N KIND SYM[+OFF]    under kvm, QEMU's trace shows exactly N
+#                                   debug exits of KIND (sw, hw or step)
+#                                   decided at SYM's address: the path the
+#                                   stop came through (sw on x86: the #BP
+#                                   exit, or the emulation failure at the
+#                                   int3 of emulating kernels)
+# Fails when: an expect/next/serial/kvm-path line is not met, a reject
+# line matches, gdb times out, or QEMU or the guest cannot be started.
 # Exit 0 pass, 1 fail, 77 skip (with the reason on stdout).
 set -uo pipefail
 
@@ -70,6 +78,15 @@ if [ -n "$host" ]; then
     gdbargs=(-ex "set remotetimeout 120"
              -ex "target remote | exec env HOST_PPC_GDB=1 $here/../../scripts/host-ppc.sh $host -- $qemu $qargs")
 else
+    if [ "$accel" = kvm ]; then
+        # Which exit each stop came through (# kvm-path:)
+        case "$machine" in
+            x86) qargs+=" -trace kvm_x86_handle_debug"
+                 qargs+=" -trace kvm_emulation_failure_at_breakpoint" ;;
+            *) qargs+=" -trace kvm_handle_debug_decision" ;;
+        esac
+        qargs+=" -D $tmp/trace.log"
+    fi
     qargs+=" -accel $accel -display none -monitor none -no-reboot"
     qargs+=" -serial file:$serial -gdb stdio -S"
     gdbargs=(-ex "target remote | exec $qemu $qargs")
@@ -124,6 +141,39 @@ while IFS= read -r re; do
         fail=1
     fi
 done < <(sed -n 's/^# serial: *//p' "$script")
+# The regex of one decided exit, per machine (the trace formats of
+# target/i386/kvm/trace-events, accel/kvm/trace-events and
+# target/ppc/trace-events).
+path_re() {
+    local kind=$1 pc=$2
+    case "$machine:$kind" in
+        x86:sw) echo "kvm_x86_handle_debug exception 3 pc 0x$pc dr6 0x[0-9a-f]+: sw-breakpoint |kvm_emulation_failure_at_breakpoint cpu [0-9]+ pc 0x$pc software breakpoint 1" ;;
+        x86:hw) echo "kvm_x86_handle_debug exception 1 pc 0x$pc dr6 0x[0-9a-f]+: hw-breakpoint " ;;
+        x86:step) echo "kvm_x86_handle_debug exception 1 pc 0x$pc dr6 0x[0-9a-f]+: step " ;;
+        *:sw) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: sw-breakpoint$" ;;
+        *:hw) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: hw-breakpoint$" ;;
+        *:step) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: step$" ;;
+        *) return 1 ;;
+    esac
+}
+if [ "$accel" = kvm ]; then
+    while read -r n kind where; do
+        sym=${where%%+*} off=0
+        [ "$sym" != "$where" ] && off=${where#*+}
+        addr=$(nm "$elf" | awk -v s="$sym" '$3 == s { print $1; exit }')
+        if [ -z "$addr" ] || ! re=$(path_re "$kind" "$(printf '%x' $((16#$addr + off)))"); then
+            echo "FAIL: bad kvm-path line: $n $kind $where"
+            fail=1
+            continue
+        fi
+        got=$(grep -c -E -- "$re" "$tmp/trace.log" 2>/dev/null)
+        if [ "${got:-0}" != "$n" ]; then
+            echo "FAIL: kvm-path: $got $kind exits at $where, expected $n ($re)"
+            path_fail=1
+            fail=1
+        fi
+    done < <(sed -n 's/^# kvm-path: *//p' "$script")
+fi
 [ $status = 124 ] && { echo "FAIL: gdb session timed out"; fail=1; }
 
 if [ $fail != 0 ]; then
@@ -131,8 +181,15 @@ if [ $fail != 0 ]; then
     cat "$out"
     echo "---- guest serial ----"
     cat "$serial" 2>/dev/null
+    if [ -n "${path_fail:-}" ]; then
+        echo "---- QEMU trace ----"
+        tail -n 60 "$tmp/trace.log"
+    fi
     exit 1
 fi
-[ -n "${GDB_TEST_VERBOSE:-}" ] && cat "$out"
+if [ -n "${GDB_TEST_VERBOSE:-}" ]; then
+    cat "$out"
+    [ -f "$tmp/trace.log" ] && { echo "---- QEMU trace ----"; cat "$tmp/trace.log"; }
+fi
 echo "PASS: $(basename "$script") under $accel"
 exit 0

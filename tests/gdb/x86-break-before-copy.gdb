@@ -4,6 +4,8 @@
 # under KVM the guest overwrites the int3, and QEMU does not take the
 # guest's debug registers for a software breakpoint; there the user sets
 # such a breakpoint with hbreak (x86-hbreak-before-copy.gdb).
+# Fails when: one of the three hits is missing or elsewhere, memory
+# shows the trap, or QEMU dies.
 # machine: x86
 # expect: Breakpoint 1 at 0x[0-9a-f]+
 # expect: Breakpoint 1, .* in tick_body

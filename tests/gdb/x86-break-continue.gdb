@@ -6,7 +6,12 @@
 # by the guest's boot code, so the breakpoint is set once it runs there.
 # The last stop's packet must say swbreak (gdb's remote debug output).
 # Fails when: a stop is missing or elsewhere, a count is wrong, memory
-# shows the trap, the stop reason is not swbreak, or QEMU dies.
+# shows the trap, the stop reason is not swbreak, a stop came through
+# another KVM exit than kvm-path names, or QEMU dies.
+# kvm-path: 1 hw start64
+# kvm-path: 7 sw tick_body
+# kvm-path: 6 step tick_body+1
+# kvm-path: 1 hw main_loop
 # machine: x86
 # expect: Breakpoint 1, .* in start64
 # expect: Breakpoint 2 at 0x[0-9a-f]+

@@ -3,6 +3,10 @@
 # loader copies a kernel over "b start_kernel") hits, under KVM too: it
 # lives in a debug register, not in the guest's memory.  Then step over it
 # and hit it again.
+# Fails when: one of the three hits or the step is missing or elsewhere,
+# a stop came through another KVM exit, or QEMU dies.
+# kvm-path: 3 hw tick_body
+# kvm-path: 2 step tick_body+1
 # machine: x86
 # expect: Hardware assisted breakpoint 1 at 0x[0-9a-f]+
 # expect: Breakpoint 1, .* in tick_body

@@ -1,4 +1,11 @@
 # Hardware breakpoints, continue many times, and single steps on x86_64.
+# Fails when: a stop or step is missing or elsewhere, the guest's own
+# #DB count is wrong, a stop came through another KVM exit, or QEMU dies.
+# kvm-path: 5 hw tick
+# kvm-path: 5 step tick_body
+# kvm-path: 1 step tick_body+1
+# kvm-path: 1 step tick_body+2
+# kvm-path: 2 hw main_loop
 # machine: x86
 # expect: Hardware assisted breakpoint 1 at 0x[0-9a-f]+: file|Hardware assisted breakpoint 1 at 0x[0-9a-f]+
 # expect: Breakpoint 1, .* in tick

@@ -6,8 +6,11 @@
 # remapped to physical 2 MiB, the breakpoint removed, and the mapping put
 # back.  Raw packets control exactly when Z0/z0 are sent; each reply is
 # matched on the line right after its packet.
-# Fails when: a reply differs, the breakpoint does not hit afterwards, or
+# Fails when: a reply differs, the breakpoint does not hit afterwards (or
+# hits through another KVM exit than kvm-path names), or
 # QEMU dies.
+# kvm-path: 1 hw start64
+# kvm-path: 1 sw tick_body
 # machine: x86
 # expect: Breakpoint 1, .* in start64
 # expect: ^sending: Z0,100074,1$
