@@ -4,9 +4,9 @@
 # and the target's own KVM files, with the compile flags of one of that
 # target's objects in BUILD_DIR (its generated headers and
 # config-target.h), linux-headers/asm-ARCH first on the include path,
-# -DCONFIG_KVM -Werror.  Through ccache, so a prefix of the series that
-# changes nothing these files include costs nothing; objects go to a
-# scratch directory.
+# -DCONFIG_KVM -Werror, one compiler per core.  Through ccache, so a
+# prefix of the series that changes nothing these files include costs
+# nothing; objects go to a scratch directory.
 #   scripts/kvm-cross-compile.sh ARCH [SRC_TREE [BUILD_DIR]]
 # ARCH: ppc64 (the default build has ppc64-softmmu), aarch64, s390x,
 # riscv64 (BUILD_DIR must be configured with ARCH-softmmu, as
@@ -86,21 +86,36 @@ while [ ${#flags[@]} -gt 0 ] && [ "${flags[0]#-}" = "${flags[0]}" ]; do
 done
 run_cc=("$cc")
 command -v ccache >/dev/null && run_cc=(ccache "$cc")
+# One compiler per core; each writes its verdict to its own file, read
+# back in the files' order.
 rc=0
 n=0
+jobs=$(nproc)
 for rel in "${files[@]}"; do
-    case "$rel" in
-        missing:*) echo "kvm-cross-compile: $arch: no file ${rel#missing:}" >&2
-                   rc=1; continue ;;
-    esac
-    f=$src/$rel
     n=$((n + 1))
-    if (cd "$out" && "${run_cc[@]}" -isystem "$inc" "${flags[@]}" \
-            -DCONFIG_KVM -Werror -c "$f" -o "$scratch/$n.o"); then
-        echo "kvm-cross-compile: $arch: ok $rel"
-    else
-        echo "kvm-cross-compile: $arch: FAILED $rel" >&2
-        rc=1
-    fi
+    case "$rel" in
+        missing:*) echo "FAILED: no file ${rel#missing:}" > "$scratch/$n.verdict"
+                   continue ;;
+    esac
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+        wait -n || true
+    done
+    (if (cd "$out" && "${run_cc[@]}" -isystem "$inc" "${flags[@]}"             -DCONFIG_KVM -Werror -c "$src/$rel" -o "$scratch/$n.o") \
+            2> "$scratch/$n.err"; then
+         echo "ok $rel"
+     else
+         echo "FAILED $rel"
+     fi > "$scratch/$n.verdict") &
+done
+wait
+n=0
+for rel in "${files[@]}"; do
+    n=$((n + 1))
+    [ ! -s "$scratch/$n.err" ] || cat "$scratch/$n.err" >&2
+    read -r verdict < "$scratch/$n.verdict"
+    case "$verdict" in
+        ok*) echo "kvm-cross-compile: $arch: $verdict" ;;
+        *) echo "kvm-cross-compile: $arch: $verdict" >&2; rc=1 ;;
+    esac
 done
 exit $rc

@@ -6,7 +6,8 @@
  * and asserts the stop replies and registers.  Each case runs under KVM
  * where this host's /dev/kvm and the binary support it (else it is
  * skipped with the reason) and under TCG.  A KVM case asserts that QEMU
- * runs under KVM (query-kvm), and every reply is awaited for at most 30 s.
+ * runs under KVM (query-kvm), and no byte of a reply is awaited for more
+ * than 30 s.
  * Fails when: a reply, stop or register differs from what the case
  * expects, QEMU falls back from KVM, or a reply does not come.
  *
@@ -192,20 +193,37 @@ typedef struct Session {
 
 /* The gdb remote protocol, just enough of it */
 
+/* How long a read from the gdbstub waits for each byte (SO_RCVTIMEO) */
+#define RSP_REPLY_TIMEOUT_S 30
+
+/* One byte from the gdbstub, or the test fails */
+static char rsp_getc(Session *s)
+{
+    ssize_t n;
+    char c;
+
+    n = read(s->fd, &c, 1);
+    if (n != 1) {
+        g_test_message("no reply from the gdbstub within %d s: %s",
+                       RSP_REPLY_TIMEOUT_S,
+                       n ? g_strerror(errno) : "the connection closed");
+        g_assert_not_reached();
+    }
+    return c;
+}
+
 static void rsp_send(Session *s, const char *pkt)
 {
     g_autofree char *frame = NULL;
     uint8_t sum = 0;
     const char *p;
-    char ack;
 
     for (p = pkt; *p; p++) {
         sum += (uint8_t)*p;
     }
     frame = g_strdup_printf("$%s#%02x", pkt, sum);
     g_assert_cmpint(write(s->fd, frame, strlen(frame)), ==, strlen(frame));
-    g_assert_cmpint(read(s->fd, &ack, 1), ==, 1);
-    g_assert_cmpint(ack, ==, '+');
+    g_assert_cmpint(rsp_getc(s), ==, '+');
 }
 
 /* Read one packet into s->buf, acknowledge it and return it. */
@@ -215,10 +233,10 @@ static const char *rsp_recv(Session *s)
     char c;
 
     do {
-        g_assert_cmpint(read(s->fd, &c, 1), ==, 1);
+        c = rsp_getc(s);
     } while (c != '$');
     for (;;) {
-        g_assert_cmpint(read(s->fd, &c, 1), ==, 1);
+        c = rsp_getc(s);
         if (c == '#') {
             break;
         }
@@ -226,8 +244,8 @@ static const char *rsp_recv(Session *s)
         s->buf[n++] = c;
     }
     s->buf[n] = 0;
-    g_assert_cmpint(read(s->fd, &c, 1), ==, 1);   /* checksum */
-    g_assert_cmpint(read(s->fd, &c, 1), ==, 1);
+    rsp_getc(s);                /* checksum */
+    rsp_getc(s);
     g_assert_cmpint(write(s->fd, "+", 1), ==, 1);
     return s->buf;
 }
@@ -307,10 +325,11 @@ static bool kvm_usable(const char *arch, const char **why)
  */
 static void assert_kvm_enabled(QTestState *qts)
 {
-    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'query-kvm' }");
+    QDict *kvm = qtest_qmp_assert_success_ref(qts,
+                                              "{ 'execute': 'query-kvm' }");
 
-    g_assert_true(qdict_get_bool(qdict_get_qdict(rsp, "return"), "enabled"));
-    qobject_unref(rsp);
+    g_assert_true(qdict_get_bool(kvm, "enabled"));
+    qobject_unref(kvm);
 }
 
 /*
@@ -320,8 +339,8 @@ static void assert_kvm_enabled(QTestState *qts)
 static bool session_connect(Session *s, const char *sock)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    /* A reply that never comes fails the read, and the test, in 30 s */
-    struct timeval tv = { .tv_sec = 30 };
+    /* A reply that never comes fails the read, and the test */
+    struct timeval tv = { .tv_sec = RSP_REPLY_TIMEOUT_S };
     bool reasons;
 
     s->fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -862,7 +881,7 @@ static const uint32_t g3beige_code[] = {
     0x3c80f000, 0x38a00000, 0xb0a40510, 0x88640512, 0x60000000, 0x4bffffec,
 };
 
-#define BOOK3S_STOP_TIMEOUT_MS 30000
+#define BOOK3S_STOP_TIMEOUT_MS (RSP_REPLY_TIMEOUT_S * 1000)
 #define KVM_EXIT_DEBUG_NR 4
 #define KVM_EXIT_MMIO_NR 6
 #define KVM_EXIT_PAPR_HCALL_NR 19

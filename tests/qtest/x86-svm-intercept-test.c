@@ -18,6 +18,9 @@
  * starting at one of INT3, INT 3 and INTO (with RFLAGS.OF set), and
  * stores each EXITCODE, EXITINFO1 and saved RIP.  The test reads them
  * back: #BP, INTn and #OF exits, each with the RIP of the instruction.
+ *
+ * Fails when: the guest does not finish, or an exit code, EXITINFO1 or
+ * RIP differs from what the APM says (INT3 and INTO taken as INT n).
  */
 
 #include "qemu/osdep.h"

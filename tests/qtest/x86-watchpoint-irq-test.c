@@ -20,6 +20,10 @@
  * the handler's first instruction, with the frame pushed, and once the
  * watchpoint is removed the guest must go on counting.  Only the
  * delivery writes there; the handler's iret only reads.
+ *
+ * Fails when: QEMU aborts (the BQL taken twice), the stop is not the
+ * watchpoint's at the handler with the frame pushed, or the guest stops
+ * counting once the watchpoint is gone.
  */
 
 #include "qemu/osdep.h"
