@@ -8,6 +8,9 @@ has one, to all of them.  Every mail is From the sender's identity (git
 config user.name/user.email, set here through the environment, non-ASCII
 on purpose), never the placeholder the stored patches carry; and --send
 refuses, before any mail, while the identity is unset or the placeholder.
+Fails when: a mail lacks a recipient MAINTAINERS names or has one it
+does not, is From anyone but the sender, or --send goes ahead without
+an identity.
 Exit 0 pass, 1 fail."""
 
 import email.header

@@ -6,7 +6,10 @@ user.name/user.email, here non-ASCII) is not the placeholder the stored
 patches carry, collect what arrived, check threading, git am it onto the
 series it builds on and compare every commit with the series applied
 directly: same trees and messages, but author and Signed-off-by the
-sender's, and the placeholder nowhere.  Exit 0 pass, 1 fail, 77 skip."""
+sender's, and the placeholder nowhere.
+Fails when: a mail does not arrive or is not threaded to its cover
+letter, git am fails, a tree or message differs, or the placeholder
+survives anywhere.  Exit 0 pass, 1 fail, 77 skip."""
 
 import email.header
 import mailbox

@@ -10,6 +10,10 @@
  * - 'p' and 'P' after a stop see the registers the vCPU stopped with
  *   (under KVM they live in the kernel until synchronized);
  * - an 'M' packet whose data is not hex is refused and writes nothing.
+ *
+ * Fails when: a register read or written after a stop is not the one
+ * the vCPU stopped with, or an 'M' packet with data that is not hex is
+ * answered OK or changes guest memory.
  */
 
 #include "qemu/osdep.h"

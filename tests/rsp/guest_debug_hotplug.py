@@ -12,6 +12,8 @@ runs: the kvm_update_guest_debug trace must show it (cpu 1) applying
 a control word with KVM_GUESTDBG_USE_SW_BP and USE_HW_BP.  The test
 guest never starts its second CPU, so the trace is the proof; the first
 vCPU must still stop at one of the breakpoints.
+Fails when: the plugged vCPU never applies SW_BP|HW_BP (no such trace
+line for cpu 1), a Z packet is refused, or vCPU 0 does not stop.
 Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
 
 import re

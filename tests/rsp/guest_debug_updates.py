@@ -16,6 +16,8 @@ vCPU applied (or skipped, because nothing KVM sees changed):
   leaves the state as it was: no other vCPU applies it again.
 The hardware breakpoint must still stop the guest each time, so state
 that never reached the vCPUs fails the test.
+Fails when: any vCPU's count of applied or skipped updates differs from
+the rules above, or the hardware breakpoint does not stop the guest.
   guest_debug_updates.py QEMU GUEST_BIN   (GUEST_BIN's .elf beside it)
 Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
 

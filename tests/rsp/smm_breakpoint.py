@@ -20,6 +20,9 @@ with nothing there, the RAM under closed SMRAM shows through).
    SMRAM: the guest then takes it as its own #BP, in SMM, with no
    handler.
 TCG is the reference; under KVM the trap is really planted.
+Fails when: the guest is not in SMM at 0x8000, does not stop at 0xa8000,
+z0 is refused, SMRAM does not read eb fe after it, or the guest leaves
+its loop after the last c.
 Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
 
 import sys

@@ -15,6 +15,9 @@ interface reads.  At reset (no paging, so gdb's addresses are physical):
 
 `info mtree` must show the PPI page as "ramd" (a ram_device region) and
 the HPET as "i/o", so each case exercises the region type it names.
+Fails when: Z0 in RAM is refused or plants no 0xcc, Z0 on the PPI page
+or the HPET is accepted or changes a byte there, or `info mtree` shows
+another region type.
 Exit 0 pass, 1 fail, 77 skip (KVM unusable)."""
 
 import os

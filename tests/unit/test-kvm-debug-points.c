@@ -1,6 +1,10 @@
 /*
  * Unit tests for the per-VM KVM breakpoint and watchpoint tables
  *
+ * Fails when: an insert or remove returns another result than the case
+ * expects, or the tables (slots, use counts, saved bytes, the encoded
+ * debug registers) hold anything else afterwards.
+ *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -7,6 +7,9 @@
  * exception 1 with DR6 = 0xffff0ff0 | 1 << i, a single step exception 1
  * with DR6 = 0xffff4ff0, and an int3 exception 3 at its own address.
  *
+ * Fails when: a VMX or SVM exit decodes to another event (kind, slot,
+ * address), or the DR6 left for the guest differs from the case's bits.
+ *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -5,6 +5,10 @@
  * kernel flavour is covered on any host; they are decided against the
  * VM's real breakpoint tables.
  *
+ * Fails when: an exit is decided otherwise than the case expects: whose
+ * event it is (QEMU's or the guest's), which breakpoint or slot, or
+ * what the guest is given back.
+ *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
