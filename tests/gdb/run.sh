@@ -17,8 +17,8 @@
 #                                   debug exits of KIND (sw, hw or step)
 #                                   decided at SYM's address: the path the
 #                                   stop came through (sw on x86: the #BP
-#                                   exit, or the emulation failure at the
-#                                   int3 of emulating kernels)
+#                                   exit, or under the emulating kvm_pvm
+#                                   the emulation failure at the int3)
 # Fails when: an expect/next/serial/kvm-path line is not met, a reject
 # line matches, gdb times out, or QEMU or the guest cannot be started.
 # Exit 0 pass, 1 fail, 77 skip (with the reason on stdout).
@@ -147,7 +147,13 @@ done < <(sed -n 's/^# serial: *//p' "$script")
 path_re() {
     local kind=$1 pc=$2
     case "$machine:$kind" in
-        x86:sw) echo "kvm_x86_handle_debug exception 3 pc 0x$pc dr6 0x[0-9a-f]+: sw-breakpoint |kvm_emulation_failure_at_breakpoint cpu [0-9]+ pc 0x$pc software breakpoint 1" ;;
+        # kvm_pvm emulates the guest and gives its int3 back as an
+        # emulation failure; a real kernel intercepts #BP.
+        x86:sw) if [ -d /sys/module/kvm_pvm ]; then
+                    echo "kvm_emulation_failure_at_breakpoint cpu [0-9]+ pc 0x$pc software breakpoint 1"
+                else
+                    echo "kvm_x86_handle_debug exception 3 pc 0x$pc dr6 0x[0-9a-f]+: sw-breakpoint "
+                fi ;;
         x86:hw) echo "kvm_x86_handle_debug exception 1 pc 0x$pc dr6 0x[0-9a-f]+: hw-breakpoint " ;;
         x86:step) echo "kvm_x86_handle_debug exception 1 pc 0x$pc dr6 0x[0-9a-f]+: step " ;;
         *:sw) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: sw-breakpoint$" ;;
