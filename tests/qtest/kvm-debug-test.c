@@ -23,6 +23,7 @@
 #include <sys/utsname.h>
 #include "qemu/units.h"
 #include "qemu/bswap.h"
+#include "qemu/cutils.h"
 #include "elf.h"
 #include "qobject/qdict.h"
 #include "libqtest.h"
@@ -44,6 +45,9 @@ typedef struct Guest {
     const uint8_t *code;        /* x86: the code, at code_off in the */
     size_t code_len, code_off;  /* 64 KiB BIOS image, entered from */
     const uint8_t *reset;       /* the reset vector's 3-byte jmp */
+    int smp;                    /* x86: vCPUs (-smp), when more than 1 */
+    const uint8_t *ap_code;     /* x86: where the SIPI starts the APs, */
+    size_t ap_code_len, ap_code_off;    /* at ap_code_off */
 } Guest;
 
 /*
@@ -79,6 +83,73 @@ static const Guest x86_guest = {
     .insn_len_store = 5, .data = 0x2000, .data_len = 4,
     .code = x86_code, .code_len = sizeof(x86_code),
     .code_off = 64 * KiB - 256, .reset = x86_reset,
+};
+
+/*
+ * x86 with four vCPUs: the BSP starts the three APs (INIT and SIPI to all
+ * but itself, vector 0xff), then runs the usual loop; each AP enters the
+ * same flat protected mode and loops at its own address, incrementing its
+ * own counter.  At 0xfffffe00:
+ *   fe00: cli; lgdtl %cs:0xfea8; cr0.PE = 1; ljmpl $8, $0xfffffe1a
+ *   fe1a: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss
+ *   fe22: movl $0x1ff, 0xfee000f0         <- APIC on (SVR)
+ *   fe2c: movl $0xc4500, 0xfee00300       <- INIT to all but self
+ *   fe36: movl $0xc46ff, 0xfee00300 (twice) <- SIPI, vector 0xff
+ *   fe4a: xor %eax, %eax
+ *   fe4c: inc %eax; mov %eax, 0x2000; nop; jmp fe4c   <- BSP loop
+ *   fe55: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss  <- APs, from ff000
+ *   fe5d: mov $1, %eax; cpuid; shr $24, %ebx          <- APIC ID
+ *   fe67: APIC ID 1 to fe81, 2 to fe79, else:
+ *   fe71: incl 0x200c; jmp fe71                       <- APIC ID 3
+ *   fe79: incl 0x2008; jmp fe79                       <- APIC ID 2
+ *   fe81: incl 0x2004; jmp fe81                       <- APIC ID 1
+ *   fe90: GDT as above; fea8: its descriptor
+ *   fff0: jmp fe00
+ * At 0xff000 (offset 0xf000 of the image, in its alias below 1 MiB),
+ * where the SIPI starts the APs, in real mode with CS base 0xff000:
+ *   cli; lgdtl %cs:0xea8; cr0.PE = 1; ljmpl $8, $0xfffffe55
+ */
+static const uint8_t x86_smp_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0xa8, 0xfe, 0x0f, 0x20, 0xc0, 0x66,
+    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x1a, 0xfe, 0xff, 0xff,
+    0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0xc7, 0x05,
+    0xf0, 0x00, 0xe0, 0xfe, 0xff, 0x01, 0x00, 0x00, 0xc7, 0x05, 0x00, 0x03,
+    0xe0, 0xfe, 0x00, 0x45, 0x0c, 0x00, 0xc7, 0x05, 0x00, 0x03, 0xe0, 0xfe,
+    0xff, 0x46, 0x0c, 0x00, 0xc7, 0x05, 0x00, 0x03, 0xe0, 0xfe, 0xff, 0x46,
+    0x0c, 0x00, 0x31, 0xc0, 0x40, 0xa3, 0x00, 0x20, 0x00, 0x00, 0x90, 0xeb,
+    0xf7, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0xb8, 0x01, 0x00,
+    0x00, 0x00, 0x0f, 0xa2, 0xc1, 0xeb, 0x18, 0x83, 0xfb, 0x01, 0x74, 0x15,
+    0x83, 0xfb, 0x02, 0x74, 0x08, 0xff, 0x05, 0x0c, 0x20, 0x00, 0x00, 0xeb,
+    0xf8, 0xff, 0x05, 0x08, 0x20, 0x00, 0x00, 0xeb, 0xf8, 0xff, 0x05, 0x04,
+    0x20, 0x00, 0x00, 0xeb, 0xf8, 0x8d, 0xb4, 0x26, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00,
+    0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
+    0x17, 0x00, 0x90, 0xfe, 0xff, 0xff,
+};
+static const uint8_t x86_smp_ap_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0xa8, 0x0e, 0x0f, 0x20, 0xc0, 0x66,
+    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x55, 0xfe, 0xff, 0xff,
+    0x08, 0x00,
+};
+static const uint8_t x86_smp_reset[] = { 0xe9, 0x0d, 0xfe };
+/* Each AP's loop and counter, by gdb thread (cpu_index + 1) */
+static const struct {
+    int thread;
+    uint64_t loop, count;
+} x86_smp_aps[] = {
+    { 2, 0xfffffe81, 0x2004 },
+    { 3, 0xfffffe79, 0x2008 },
+    { 4, 0xfffffe71, 0x200c },
+};
+
+static const Guest x86_smp_guest = {
+    .arch = "x86_64", .pc_regnum = 16, .pc_bytes = 8, .big_endian = false,
+    .loop = 0xfffffe4c, .store = 0xfffffe4d, .nop = 0xfffffe52,
+    .next_after_nop = 0xfffffe53, .data = 0x2000, .data_len = 4,
+    .code = x86_smp_code, .code_len = sizeof(x86_smp_code),
+    .code_off = 64 * KiB - 512, .reset = x86_smp_reset,
+    .smp = 4, .ap_code = x86_smp_ap_code,
+    .ap_code_len = sizeof(x86_smp_ap_code), .ap_code_off = 0xf000,
 };
 
 /*
@@ -391,11 +462,15 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
         g_autofree uint8_t *img = g_malloc0(64 * KiB);
 
         memcpy(img + g->code_off, g->code, g->code_len);
+        if (g->ap_code) {
+            memcpy(img + g->ap_code_off, g->ap_code, g->ap_code_len);
+        }
         memcpy(img + 64 * KiB - 16, g->reset, 3);
         g_assert_true(g_file_set_contents(bios, (char *)img, 64 * KiB,
                                           NULL));
         machine = g_strdup_printf("-M pc -nodefaults -m 64 -bios %s "
-                                  "-global apic-common.vapic=false", bios);
+                                  "-global apic-common.vapic=false -smp %d",
+                                  bios, MAX(g->smp, 1));
     } else {
         g_autofree char *bios = g_build_filename(s->dir, "bios.bin", NULL);
 
@@ -563,6 +638,74 @@ static uint32_t rsp_u32(Session *s, const char *fmt, uint64_t arg)
         v |= b << (8 * i);
     }
     return v;
+}
+
+/* The thread a stop reply names ("thread:NN;"), as gdb numbers them */
+static int stop_thread(const char *reply)
+{
+    const char *t = strstr(reply, "thread:");
+    const char *end;
+    int n;
+
+    g_assert_nonnull(t);
+    g_assert_cmpint(qemu_strtoi(t + strlen("thread:"), &end, 16, &n), ==, 0);
+    g_assert_cmpint(*end, ==, ';');
+    return n;
+}
+
+/*
+ * Four vCPUs, the APs not yet started: qfThreadInfo lists them all, and
+ * a hardware breakpoint in one AP's loop, then a software one in
+ * another's, then a hardware one in the BSP's, each inserted while the
+ * VM is stopped, stops the vCPU that runs there, named in the stop reply
+ * and read by 'p'.  Under KVM each vCPU applies the guest-debug state
+ * itself before it runs, so an AP that never ran when the point was
+ * inserted must still have it.  Every AP's counter shows it ran.
+ */
+static void test_x86_smp(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    const char *reply;
+    int i, t;
+
+    if (!session_start(&s, &x86_smp_guest, c->accel)) {
+        return;
+    }
+    reply = rsp(&s, "qfThreadInfo");
+    for (t = 1; t <= x86_smp_guest.smp; t++) {
+        g_autofree char *want = g_strdup_printf("m%02x", t);
+
+        g_assert_cmpstr(reply, ==, want);
+        reply = rsp(&s, "qsThreadInfo");
+    }
+    g_assert_cmpstr(reply, ==, "l");
+
+    for (i = ARRAY_SIZE(x86_smp_aps) - 1; i >= 0; i--) {
+        const char *type = i == 1 ? "0" : "1";
+        g_autofree char *stop = NULL;
+
+        g_assert_cmpstr(rsp(&s, "Z%s,%" PRIx64 ",1", type,
+                            x86_smp_aps[i].loop), ==, "OK");
+        stop = g_strdup(rsp(&s, "c"));
+        g_assert_cmpint(stop_thread(stop), ==, x86_smp_aps[i].thread);
+        assert_stop(&s, stop, x86_smp_aps[i].loop,
+                    i == 1 ? "swbreak:;" : "hwbreak:;");
+        g_assert_cmpstr(rsp(&s, "z%s,%" PRIx64 ",1", type,
+                            x86_smp_aps[i].loop), ==, "OK");
+    }
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", x86_smp_guest.nop), ==,
+                    "OK");
+    reply = rsp(&s, "c");
+    g_assert_cmpint(stop_thread(reply), ==, 1);
+    assert_stop(&s, reply, x86_smp_guest.nop, "hwbreak:;");
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", x86_smp_guest.nop), ==,
+                    "OK");
+    for (i = 0; i < ARRAY_SIZE(x86_smp_aps); i++) {
+        g_assert_cmpuint(rsp_u32(&s, "m%" PRIx64 ",4", x86_smp_aps[i].count),
+                         >, 0);
+    }
+    session_end(&s);
 }
 
 #define X86_EFLAGS_REGNUM   0x11
@@ -1209,6 +1352,7 @@ static void add_cases(const Guest *g, const char *accel)
           false, false, false, true },
         { "guest-tf-step", test_x86_guest_tf_step, false, false, false,
           true },
+        { "smp", test_x86_smp, false, false, false, true },
     };
     int i;
 
