@@ -57,7 +57,7 @@ if [ ${#targets[@]} = 0 ]; then
     # The series' unit tests and qtests, when this tree has them (after
     # meson regenerated build.ninja for a changed meson.build).
     ninja -C "$out" build.ninja >/dev/null
-    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test|qtest\/x86-svm-intercept-test|qtest\/x86-svm-watchpoint-test|qtest\/x86-watchpoint-irq-test|qtest\/gdbstub-rsp-test)): .*/\1/p" \
+    for t in $(sed -n -E "s/^build (tests\/(unit\/test-kvm-[a-z0-9-]*|qtest\/kvm-debug-test|qtest\/x86-svm-intercept-test|qtest\/x86-svm-watchpoint-test|qtest\/x86-watchpoint-irq-test|qtest\/gdbstub-rsp-test|qtest\/kvmclock-stop-test)): .*/\1/p" \
                "$out/build.ninja"); do
         targets+=("$t")
     done
