@@ -11,9 +11,10 @@
  *   (under KVM they live in the kernel until synchronized);
  * - an 'M' packet whose data is not hex is refused and writes nothing.
  *
- * Fails when: a register read or written after a stop is not the one
- * the vCPU stopped with, or an 'M' packet with data that is not hex is
- * answered OK or changes guest memory.
+ * Fails when: 'p' after a stop returns another value than the vCPU
+ * stopped with, a value written with 'P' is not what 'g' reads back, an
+ * 'M' packet with data that is not hex gets any reply but E22 or changes
+ * guest memory, or well-formed 'M' data does not write.
  */
 
 #include "qemu/osdep.h"

@@ -265,7 +265,7 @@ typedef struct Session {
 /* The gdb remote protocol, just enough of it */
 
 /* How long a read from the gdbstub waits for each byte (SO_RCVTIMEO) */
-#define RSP_REPLY_TIMEOUT_S 30
+#define RSP_READ_TIMEOUT_S 30
 
 /* One byte from the gdbstub, or the test fails */
 static char rsp_getc(Session *s)
@@ -273,13 +273,19 @@ static char rsp_getc(Session *s)
     ssize_t n;
     char c;
 
-    n = read(s->fd, &c, 1);
-    if (n != 1) {
-        g_test_message("no reply from the gdbstub within %d s: %s",
-                       RSP_REPLY_TIMEOUT_S,
-                       n ? g_strerror(errno) : "the connection closed");
+    do {
+        n = read(s->fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) {
+        g_test_message("the gdbstub closed the connection");
         g_assert_not_reached();
     }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        g_test_message("no reply from the gdbstub within %d s",
+                       RSP_READ_TIMEOUT_S);
+        g_assert_not_reached();
+    }
+    g_assert_cmpint(n, ==, 1);
     return c;
 }
 
@@ -411,7 +417,7 @@ static bool session_connect(Session *s, const char *sock)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     /* A reply that never comes fails the read, and the test */
-    struct timeval tv = { .tv_sec = RSP_REPLY_TIMEOUT_S };
+    struct timeval tv = { .tv_sec = RSP_READ_TIMEOUT_S };
     bool reasons;
 
     s->fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -1024,7 +1030,7 @@ static const uint32_t g3beige_code[] = {
     0x3c80f000, 0x38a00000, 0xb0a40510, 0x88640512, 0x60000000, 0x4bffffec,
 };
 
-#define BOOK3S_STOP_TIMEOUT_MS (RSP_REPLY_TIMEOUT_S * 1000)
+#define BOOK3S_STOP_TIMEOUT_MS 30000
 #define KVM_EXIT_DEBUG_NR 4
 #define KVM_EXIT_MMIO_NR 6
 #define KVM_EXIT_PAPR_HCALL_NR 19

@@ -22,11 +22,12 @@
  *
  * Without the fix, cpu->watchpoint_hit is left pointing at the freed
  * watchpoint and the pending debug interrupt reaches the x86 handler,
- * which reads its flags.  The test makes that read deterministic with
- * two glibc malloc settings (other C libraries ignore them, and the test
- * then only catches the bug when the freed memory happens to lack
- * BP_CPU): the per-thread cache off, so the freed block is not reused
- * before the read, and freed memory filled with MALLOC_PERTURB_'s byte.
+ * which reads its flags.  The test makes that read fatal almost every
+ * time with two glibc malloc settings (other C libraries, and QEMU built
+ * with tcmalloc or jemalloc, ignore them, and the test then only catches
+ * the bug when the freed memory happens to lack BP_CPU): the per-thread
+ * cache off, so the freed block is not reused before the read, and freed
+ * memory filled with MALLOC_PERTURB_'s byte.
  * 90 is 0x5a, in which BP_CPU (0x20) is clear, so the handler passes the
  * debug exception on as a gdb stop and QEMU, which has no gdbstub here,
  * dies in gdb_set_stop_cpu() (in gdb_get_cpu_pid(), inlined there).
@@ -162,6 +163,7 @@ static void test_watchpoint_removed_at_vmexit(void)
     g_autofree uint8_t *img = g_malloc0(64 * KiB);
     g_autofree char *tunables = NULL;
     g_autofree char *perturb = NULL;
+    g_autofree char *qemu_tunables = NULL;
     gint64 deadline;
     QTestState *qts;
 
@@ -174,7 +176,10 @@ static void test_watchpoint_removed_at_vmexit(void)
     /* For QEMU only (see the comment at the top); the test's own kept */
     tunables = g_strdup(g_getenv("GLIBC_TUNABLES"));
     perturb = g_strdup(g_getenv("MALLOC_PERTURB_"));
-    g_setenv("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0", true);
+    qemu_tunables = tunables ?
+        g_strdup_printf("%s:glibc.malloc.tcache_count=0", tunables) :
+        g_strdup("glibc.malloc.tcache_count=0");
+    g_setenv("GLIBC_TUNABLES", qemu_tunables, true);
     g_setenv("MALLOC_PERTURB_", "90", true);
     qts = qtest_initf("-M pc -accel tcg -cpu max -nodefaults -m 16 -bios %s",
                       bios);

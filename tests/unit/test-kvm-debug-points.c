@@ -1,9 +1,9 @@
 /*
  * Unit tests for the per-VM KVM breakpoint and watchpoint tables
  *
- * Fails when: an insert or remove returns another result than the case
- * expects, or the tables (slots, use counts, saved bytes, the encoded
- * debug registers) hold anything else afterwards.
+ * Fails when: an insert, remove or lookup in the tables returns another
+ * result than the case expects, a point lands in another slot, or the
+ * debug registers encoded from the tables differ.
  *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *

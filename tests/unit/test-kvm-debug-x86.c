@@ -2,13 +2,13 @@
  * Unit tests for the x86 KVM debug-exit decoder and its routing
  *
  * Exits are synthesized as VMX and SVM report them; the DR6 and pc values
- * follow the kernel's own selftest, tools/testing/selftests/kvm/x86/
+ * start from the kernel's own selftest, tools/testing/selftests/kvm/x86/
  * debug_regs.c: a hardware breakpoint or watchpoint in slot i reports
  * exception 1 with DR6 = 0xffff0ff0 | 1 << i, a single step exception 1
  * with DR6 = 0xffff4ff0, and an int3 exception 3 at its own address.
  *
- * Fails when: a VMX or SVM exit decodes to another event (kind, slot,
- * address), or the DR6 left for the guest differs from the case's bits.
+ * Fails when: an exit is decoded or decided otherwise than the case
+ * expects (its kind, slot and address, and whose event it is).
  *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *

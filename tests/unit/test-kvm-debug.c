@@ -6,8 +6,7 @@
  * VM's real breakpoint tables.
  *
  * Fails when: an exit is decided otherwise than the case expects: whose
- * event it is (QEMU's or the guest's), which breakpoint or slot, or
- * what the guest is given back.
+ * event it is (QEMU's or the guest's), and which breakpoint or slot.
  *
  * Copyright (c) 2026 The QEMU KVM debug series authors
  *
