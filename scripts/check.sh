@@ -8,7 +8,9 @@
 #   scripts/check.sh bisect [full|quick]  every prefix of every series
 #                                       builds (full: the whole configured
 #                                       tree; quick: what it touches, the
-#                                       whole tree at each series' end), and
+#                                       tests each series adds at its end,
+#                                       the whole tree at the stack's end),
+#                                       and
 #                                       the KVM files of ppc64, aarch64,
 #                                       s390x and riscv64 cross compile
 #   scripts/check.sh kvm-cross          those cross compiles, all series
@@ -131,8 +133,10 @@ configure_once() {
 #            longer names (ninja -t cleandead).  About an hour on two
 #            cores: run it before sending.
 #   quick    every prefix builds the objects of the C files it touches;
-#            the last prefix of the stack (every series applied) builds
-#            the whole tree, which ccache serves from the main build.
+#            the last prefix of each earlier series also links the test
+#            programs (tests/qtest, tests/unit) that series touches; the
+#            last prefix of the stack (every series applied) builds the
+#            whole tree, which ccache serves from the main build.
 #            What the test command runs, to stay inside CI's time: the
 #            end of an earlier series differs from the main build in
 #            include/hw/core/cpu.h, so its whole tree is a cold rebuild
@@ -159,6 +163,10 @@ check_bisect() {
         ends+=("$(git -C "$WORK" rev-parse "applied-$s")")
     done
     mapfile -t commits < <(git -C "$tree" rev-list --reverse base..applied)
+    [ "${commits[-1]:-}" = "$(git -C "$tree" rev-parse applied)" ] &&
+        [ "${ends[-1]}" = "$(git -C "$WORK" rev-parse applied)" ] ||
+        { echo "bisect: FAILED: applied-${SERIES_ORDER[-1]} is not the tip of applied" >&2
+          echo "bisect: FAILED"; return 1; }
     [ "${#commits[@]}" = "$want" ] && [ "$want" -gt 0 ] ||
         { echo "bisect: FAILED: ${#commits[@]} commits in base..applied, the series files list $want" >&2
           echo "bisect: FAILED"; return 1; }
@@ -174,7 +182,7 @@ check_bisect() {
             return 1
         fi
         whole=
-        if [ "$mode" = full ] || [ "$c" = "${ends[-1]}" ]; then
+        if [ "$mode" = full ] || [ "$n" = "${#commits[@]}" ]; then
             whole=1
         fi
         # Regenerate build files if a meson.build changed.
@@ -185,20 +193,32 @@ check_bisect() {
             objs=(all)
         else
             # The objects of the C files the patch touches.
-            mapfile -t objs < <(git -C "$tree" diff --name-only "$c^" "$c" -- '*.c' |
-                python3 -c '
+            if ! git -C "$tree" diff --name-only "$c^" "$c" -- '*.c' > "$bdir/touched-$n" ||
+               ! python3 -c '
 import json, os, sys
 db = json.load(open(sys.argv[1]))
 tree = os.path.realpath(sys.argv[2])
-want = set(l.strip() for l in sys.stdin if l.strip())
+want = set(l.strip() for l in open(sys.argv[3]) if l.strip())
 for e in db:
     f = os.path.realpath(os.path.join(e["directory"], e["file"]))
     if os.path.relpath(f, tree) in want:
         print(e["output"])
-' "$bdir/compile_commands.json" "$tree")
+' "$bdir/compile_commands.json" "$tree" "$bdir/touched-$n" > "$bdir/objs-$n"; then
+                echo "bisect: $name: cannot list the objects it touches" >&2
+                rc=1
+            fi
+            mapfile -t objs < "$bdir/objs-$n"
+            # At an earlier series' end, the test programs it touches.
+            if printf '%s\n' "${ends[@]}" | grep -qx "$c"; then
+                for t in $(git -C "$tree" diff --name-only "base" "$c" -- 'tests/qtest/*.c' 'tests/unit/*.c'); do
+                    t=${t%.c}
+                    grep -q "^build $t: " "$bdir/build.ninja" && objs+=("$t")
+                done
+            fi
             [ ${#objs[@]} -gt 0 ] || objs=(build.ninja)
         fi
         what=${whole:+the whole tree}
+        [ "${objs[*]}" != build.ninja ] || what="no C file touched"
         what=${what:-${#objs[@]} touched objects}
         if [ ${#objs[@]} = 0 ] ||
            ! ninja -C "$bdir" "${objs[@]}" >>"$bdir/ninja-$n.log" 2>&1; then

@@ -90,17 +90,18 @@ command -v ccache >/dev/null && run_cc=(ccache "$cc")
 # back in the files' order.
 rc=0
 n=0
-jobs=$(nproc)
+max_jobs=$(nproc)
 for rel in "${files[@]}"; do
     n=$((n + 1))
     case "$rel" in
         missing:*) echo "FAILED: no file ${rel#missing:}" > "$scratch/$n.verdict"
                    continue ;;
     esac
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+    while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
         wait -n || true
     done
-    (if (cd "$out" && "${run_cc[@]}" -isystem "$inc" "${flags[@]}"             -DCONFIG_KVM -Werror -c "$src/$rel" -o "$scratch/$n.o") \
+    (if (cd "$out" && "${run_cc[@]}" -isystem "$inc" "${flags[@]}" \
+             -DCONFIG_KVM -Werror -c "$src/$rel" -o "$scratch/$n.o") \
             2> "$scratch/$n.err"; then
          echo "ok $rel"
      else
@@ -112,7 +113,8 @@ n=0
 for rel in "${files[@]}"; do
     n=$((n + 1))
     [ ! -s "$scratch/$n.err" ] || cat "$scratch/$n.err" >&2
-    read -r verdict < "$scratch/$n.verdict"
+    read -r verdict < "$scratch/$n.verdict" ||
+        verdict="FAILED $rel (its compile left no verdict)"
     case "$verdict" in
         ok*) echo "kvm-cross-compile: $arch: $verdict" ;;
         *) echo "kvm-cross-compile: $arch: $verdict" >&2; rc=1 ;;
