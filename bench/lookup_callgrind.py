@@ -24,6 +24,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "rsp"))
 from rsp import RSP, free_port  # noqa: E402
+from guest import x86_qemu  # noqa: E402
 
 K = 50
 BASE = 0x200000
@@ -36,11 +37,9 @@ def measure(qemu, bios, n, tmp):
         ["valgrind", "--tool=callgrind", "--collect-atstart=no",
          "--toggle-collect=kvm_insert_breakpoint",
          "--toggle-collect=kvm_remove_breakpoint",
-         "--callgrind-out-file=" + out,
-         qemu, "-M", "pc", "-nodefaults", "-global",
-         "apic-common.vapic=false", "-m", "64", "-bios", bios,
-         "-accel", "kvm", "-display", "none", "-monitor", "none",
-         "-gdb", "tcp:127.0.0.1:%d" % port, "-S"],
+         "--callgrind-out-file=" + out] +
+        x86_qemu(qemu, bios, "kvm") +
+        ["-gdb", "tcp:127.0.0.1:%d" % port, "-S"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):

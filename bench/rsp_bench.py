@@ -30,7 +30,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "rsp"))
 from rsp import RSP, free_port  # noqa: E402
-from guest import QMP, symbols  # noqa: E402
+from guest import QMP, symbols, x86_qemu  # noqa: E402
 
 
 def median_us(fn, n, reps=5):
@@ -49,10 +49,8 @@ def measure(qemu, elf, vcpus):
     tmp = tempfile.TemporaryDirectory()
     qmp_path = os.path.join(tmp.name, "qmp")
     q = subprocess.Popen(
-        [qemu, "-M", "pc", "-nodefaults", "-global",
-         "apic-common.vapic=false", "-m", "64", "-smp", str(vcpus),
-         "-bios", elf[:-4] + ".bin", "-accel", "kvm", "-display", "none",
-         "-monitor", "none", "-gdb", "tcp:127.0.0.1:%d" % port,
+        x86_qemu(qemu, elf[:-4] + ".bin", "kvm", vcpus) +
+        ["-gdb", "tcp:127.0.0.1:%d" % port,
          "-qmp", "unix:%s,server=on,wait=off" % qmp_path, "-S"],
         stderr=subprocess.DEVNULL)
     try:

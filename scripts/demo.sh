@@ -59,7 +59,7 @@ GDB
 log "booting guests/x86 under $accel with -S, gdb attached over a pipe"
 gdb-multiarch -nx -batch -ex "set pagination off" -ex "set confirm off" \
     -ex "file $elf" \
-    -ex "target remote | exec $QEMU_X86 -M pc -nodefaults -global apic-common.vapic=false -m 64 -bios ${elf%.elf}.bin -accel $accel -display none -monitor none -serial file:$serial -gdb stdio -S" \
+    -ex "target remote | exec $QEMU_X86 $(cat "$TOP/guests/x86/qemu-args") -bios ${elf%.elf}.bin -accel $accel -display none -monitor none -serial file:$serial -gdb stdio -S" \
     -x "$script" 2>&1 | grep -v -e "Remote communication error" -e "Error in sourced command file" \
                                -e "host doesn't support requested feature" || true
 echo "== the guest's serial port said:"

@@ -48,8 +48,7 @@ serial=$tmp/serial.txt
 case "$machine" in
     x86)
         img=${elf%.elf}.bin
-        qargs="-M pc -nodefaults -global apic-common.vapic=false -m 64"
-        qargs+=" -bios $img"
+        qargs="$(cat "$here/../../guests/x86/qemu-args") -bios $img"
         ;;
     ppc64)
         qargs="-M ppce500 -cpu e5500 -m 256 -nodefaults -bios $elf"

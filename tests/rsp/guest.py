@@ -88,6 +88,20 @@ def finish(fail, qemu_stderr="", reproduce=None):
     print("PASS")
 
 
+# The x86 test guest's machine, for every test and benchmark that boots
+# it (tests/gdb/run.sh and scripts/demo.sh read the same file).
+X86_MACHINE = open(os.path.join(HERE, "..", "..", "guests", "x86",
+                                "qemu-args")).read().split()
+
+
+def x86_qemu(qemu, bios, accel, smp=1):
+    """The command line that boots the x86 test guest from BIOS image
+    @bios under @accel with @smp vCPUs, no display and no monitor."""
+    return ([qemu] + X86_MACHINE +
+            ["-smp", str(smp), "-bios", bios, "-accel", accel,
+             "-display", "none", "-monitor", "none"])
+
+
 def symbols(elf):
     out = subprocess.run(["nm", elf], capture_output=True, text=True,
                          check=True).stdout
@@ -140,11 +154,8 @@ class Guest:
         self.tmp = tempfile.TemporaryDirectory()
         qmp_path = os.path.join(self.tmp.name, "qmp")
         self.port = free_port()
-        args = [qemu, "-M", "pc", "-nodefaults", "-global",
-                "apic-common.vapic=false", "-m", "64", "-smp", str(smp),
-                "-bios", bios, "-accel", accel, "-display", "none",
-                "-monitor", "none", "-qmp", "unix:%s,server=on,wait=off"
-                % qmp_path]
+        args = x86_qemu(qemu, bios, accel, smp) + [
+            "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
         if accel == "tcg":
             args += ["-cpu", "qemu64"]
         if serial:

@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rsp import RSP, free_port  # noqa: E402
-from guest import finish, skip_unless_usable, symbols  # noqa: E402
+from guest import finish, skip_unless_usable, symbols, x86_qemu  # noqa: E402
 
 VCPUS = 4
 ADDRS = [0x300000 + 0x10 * i for i in range(8)]
@@ -45,10 +45,8 @@ def main():
         log = os.path.join(tmp, "trace.log")
         port = free_port()
         q = subprocess.Popen(
-            [qemu, "-M", "pc", "-nodefaults", "-global",
-             "apic-common.vapic=false", "-m", "64", "-smp", str(VCPUS),
-             "-bios", bios, "-accel", "kvm", "-display", "none",
-             "-monitor", "none", "-gdb", "tcp:127.0.0.1:%d" % port, "-S",
+            x86_qemu(qemu, bios, "kvm", VCPUS) +
+            ["-gdb", "tcp:127.0.0.1:%d" % port, "-S",
              "-trace", "enable=kvm_update_guest_debug", "-D", log],
             stderr=subprocess.DEVNULL)
         try:
