@@ -132,14 +132,14 @@ static const uint8_t x86_smp_ap_code[] = {
     0x08, 0x00,
 };
 static const uint8_t x86_smp_reset[] = { 0xe9, 0x0d, 0xfe };
-/* Each AP's loop and counter, by gdb thread (cpu_index + 1) */
+/* Each AP's loop, by gdb thread (cpu_index + 1) */
 static const struct {
     int thread;
-    uint64_t loop, count;
+    uint64_t loop;
 } x86_smp_aps[] = {
-    { 2, 0xfffffe81, 0x2004 },
-    { 3, 0xfffffe79, 0x2008 },
-    { 4, 0xfffffe71, 0x200c },
+    { 2, 0xfffffe81 },
+    { 3, 0xfffffe79 },
+    { 4, 0xfffffe71 },
 };
 
 static const Guest x86_smp_guest = {
@@ -661,12 +661,13 @@ static int stop_thread(const char *reply)
 
 /*
  * Four vCPUs, the APs not yet started: qfThreadInfo lists them all, and
- * a hardware breakpoint in one AP's loop, then a software one in
- * another's, then a hardware one in the BSP's, each inserted while the
- * VM is stopped, stops the vCPU that runs there, named in the stop reply
+ * a hardware breakpoint in AP 3's loop, a software one in AP 2's, a
+ * hardware one in AP 1's, then in the BSP's, each inserted while the VM
+ * is stopped, stops the vCPU that runs there, named in the stop reply
  * and read by 'p'.  Under KVM each vCPU applies the guest-debug state
  * itself before it runs, so an AP that never ran when the point was
- * inserted must still have it.  Every AP's counter shows it ran.
+ * inserted must still have it.  (The counters are not checked: an AP
+ * stopped at its loop's first instruction may not have counted yet.)
  */
 static void test_x86_smp(const void *opaque)
 {
@@ -707,10 +708,6 @@ static void test_x86_smp(const void *opaque)
     assert_stop(&s, reply, x86_smp_guest.nop, "hwbreak:;");
     g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", x86_smp_guest.nop), ==,
                     "OK");
-    for (i = 0; i < ARRAY_SIZE(x86_smp_aps); i++) {
-        g_assert_cmpuint(rsp_u32(&s, "m%" PRIx64 ",4", x86_smp_aps[i].count),
-                         >, 0);
-    }
     session_end(&s);
 }
 
