@@ -12,9 +12,8 @@
  * neither.  With check_dr6 = 1 the #DB handler also checks the DR6 it is
  * given: a value whose always-one bits (0xffff0ff0: reserved, and the
  * active-low BLD and RTM) are not all set counts in bad_dr6, the last
- * such value in last_bad_dr6.  own_smm = 1 makes the guest enter SMM,
- * where it stays, looping in SMRAM (enter_smm); own_tf_emul = 1 makes it
- * also step an OUT, a CPUID and a store with TF on each pass (tf_emul).
+ * such value in last_bad_dr6.  own_tf_emul = 1 makes it also step an
+ * OUT, a CPUID and a store with TF on each pass (tf_emul).
  * Progress is written to COM1.  Symbols are global for gdb scripts.
  */
     .equ COM1, 0x3f8
@@ -170,8 +169,6 @@ unexpected:
 
 /* The guest's own DR0 breakpoint and int3, on each pass, when asked. */
 own_debug:
-    cmpq $0, own_smm(%rip)
-    jne enter_smm
     movq own_dr7(%rip), %rax
     cmpq %rax, cur_dr7(%rip)
     je 1f
@@ -230,61 +227,11 @@ after_step_store:
     addq $3, emul_db_count(%rip)
     ret
 
-/*
- * With own_smm set (by a test): move SMBASE to 0xa0000, where i440fx
- * keeps SMRAM (seen only in SMM once closed), put a handler at its
- * entry (SMBASE + 0x8000) that loops for ever, and enter SMM for good.
- * APM control writes (port 0xb2) raise the SMI once PIIX4 PM config
- * 0x5b bit 1 is set.
- */
-    .equ PIIX4_PM_5B, 0x80000b58    /* 00:01.3, dword 0x58, byte 3 */
-    .equ I440FX_SMRAM, 0x80000070   /* 00:00.0, dword 0x70, byte 2 */
-    .globl enter_smm
-enter_smm:
-    movl $PIIX4_PM_5B, %eax
-    movw $0xcf8, %dx
-    outl %eax, %dx
-    movw $0xcff, %dx
-    inb %dx, %al
-    orb $2, %al
-    outb %al, %dx
-    leaq smm_reloc(%rip), %rsi      /* at the default SMBASE 0x30000 */
-    movl $0x38000, %edi
-    movl $smm_reloc_end - smm_reloc, %ecx
-    rep movsb
-    xorl %eax, %eax
-    outb %al, $0xb2                 /* relocate */
-    movl $I440FX_SMRAM, %eax
-    movw $0xcf8, %dx
-    outl %eax, %dx
-    movw $0xcfe, %dx
-    movb $0x4a, %al                 /* D_OPEN | G_SMRAME | 0xa0000 */
-    outb %al, %dx
-    leaq smm_handler(%rip), %rsi
-    movl $0xa8000, %edi
-    movl $smm_handler_end - smm_handler, %ecx
-    rep movsb
-    movb $0x0a, %al                 /* closed: SMRAM only in SMM */
-    outb %al, %dx
-    xorl %eax, %eax
-    outb %al, $0xb2                 /* into SMM, for good */
-1:  hlt
-    jmp 1b
-smm_reloc:                          /* 16-bit: CS base = SMBASE */
-    .byte 0x2e, 0x66, 0xc7, 0x06, 0x00, 0xff    /* movl $0xa0000, */
-    .byte 0x00, 0x00, 0x0a, 0x00                /*   %cs:0xff00 */
-    .byte 0x0f, 0xaa                            /* rsm */
-smm_reloc_end:
-    .globl smm_handler
-smm_handler:
-    .byte 0xeb, 0xfe                            /* 1: jmp 1b */
-smm_handler_end:
-
     .data
     .balign 8
     .globl counter, ticks, db_count, bp_count
     .globl own_dr7, own_int3, check_dr6, dr0_count, bad_dr6, last_bad_dr6
-    .globl own_smm, own_tf_emul, emul_db_count, tf_store
+    .globl own_tf_emul, emul_db_count, tf_store
 counter:    .quad 0
 ticks:      .quad 0
 db_count:   .quad 0
@@ -292,7 +239,6 @@ bp_count:   .quad 0
 own_dr7:    .quad 0
 own_int3:   .quad 0
 check_dr6:  .quad 0
-own_smm:    .quad 0
 own_tf_emul: .quad 0
 emul_db_count: .quad 0
 tf_store:   .quad 0

@@ -153,6 +153,95 @@ static const Guest x86_smp_guest = {
 };
 
 /*
+ * x86 with paging: the same start, then long mode with a PML4 at 0x1000
+ * whose tables map virtual 0 to 2 MiB and the top 2 MiB below 4 GiB
+ * identically, each with one 2 MiB page (the page directory for the
+ * first GiB at 0x3000), a nop at 0x10000, and a 64-bit loop.
+ * At 0xfffffe00:
+ *   fe00: cli; lgdtl %cs:0xfeb0; cr0.PE = 1; ljmpl $8, $0xfffffe1a
+ *   fe1a: mov $0x10, %ax; mov %ax, %ds; mov %ax, %ss
+ *   fe22: PML4[0] = 0x2003; PDPT[0] = 0x3003, PDPT[3] = 0x4003;
+ *         PD 0x3000[0] = 0x83; PD 0x4000[511] = 0xffe00083
+ *   fe4c: movb $0x90, 0x10000
+ *   fe53: cr3 = 0x1000; cr4.PAE = 1; EFER.LME = 1; cr0.PG = 1
+ *   fe85: ljmpl $0x18, $0xfffffe8c
+ *   fe8c: jmp fe8c                  <- loop, 64-bit
+ *   fe90: GDT as above, and a 64-bit code segment; feb0: its descriptor
+ *   fff0: jmp fe00
+ */
+static const uint8_t x86_paging_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0xb0, 0xfe, 0x0f, 0x20, 0xc0, 0x66,
+    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x1a, 0xfe, 0xff, 0xff,
+    0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xd0, 0xc7, 0x05,
+    0x00, 0x10, 0x00, 0x00, 0x03, 0x20, 0x00, 0x00, 0xc7, 0x05, 0x00, 0x20,
+    0x00, 0x00, 0x03, 0x30, 0x00, 0x00, 0xc7, 0x05, 0x18, 0x20, 0x00, 0x00,
+    0x03, 0x40, 0x00, 0x00, 0xc7, 0x05, 0x00, 0x30, 0x00, 0x00, 0x83, 0x00,
+    0x00, 0x00, 0xc7, 0x05, 0xf8, 0x4f, 0x00, 0x00, 0x83, 0x00, 0xe0, 0xff,
+    0xc6, 0x05, 0x00, 0x00, 0x01, 0x00, 0x90, 0xb8, 0x00, 0x10, 0x00, 0x00,
+    0x0f, 0x22, 0xd8, 0x0f, 0x20, 0xe0, 0x83, 0xc8, 0x20, 0x0f, 0x22, 0xe0,
+    0xb9, 0x80, 0x00, 0x00, 0xc0, 0x0f, 0x32, 0x0d, 0x00, 0x01, 0x00, 0x00,
+    0x0f, 0x30, 0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22,
+    0xc0, 0xea, 0x8c, 0xfe, 0xff, 0xff, 0x18, 0x00, 0xeb, 0xfe, 0x66, 0x90,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00,
+    0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
+    0xff, 0xff, 0x00, 0x00, 0x00, 0x9b, 0xaf, 0x00, 0x1f, 0x00, 0x90, 0xfe,
+    0xff, 0xff,
+};
+#define X86_PAGING_PDE0     UINT64_C(0x3000)    /* maps virtual 0..2 MiB */
+#define X86_PAGING_NOP      UINT64_C(0x10000)
+
+static const Guest x86_paging_guest = {
+    .arch = "x86_64", .pc_regnum = 16, .pc_bytes = 8, .big_endian = false,
+    .loop = 0xfffffe8c,
+    .code = x86_paging_code, .code_len = sizeof(x86_paging_code),
+    .code_off = 64 * KiB - 512, .reset = x86_smp_reset,
+};
+
+/*
+ * x86 in SMM: the same start, then the guest moves SMBASE to 0xa0000,
+ * where i440fx keeps SMRAM, puts a handler that loops for ever at its
+ * entry (0xa8000, rip 0x8000 with CS base 0xa0000), closes SMRAM (then
+ * seen only in SMM: outside it, 0xa0000 is the VGA window) and enters
+ * SMM for good.  APM control writes (port 0xb2) raise the SMI once
+ * PIIX4 PM config byte 0x5b has bit 1 set.  At 0xfffffe00:
+ *   fe00: cli; lgdtl %cs:0xfea8; cr0.PE = 1; ljmpl $8, $0xfffffe1a
+ *   fe1a: mov $0x10, %ax; mov %ax, %ds; mov %ax, %es; mov %ax, %ss; cld
+ *   fe25: PCI config 00:01.3 byte 0x5b |= 2
+ *   fe37: copy the relocation handler (fe78) to 0x38000; outb 0, $0xb2
+ *   fe4c: PCI config 00:00.0 byte 0x72 = 0x4a (SMRAM open, enabled)
+ *   fe5d: copy the loop (fe84) to 0xa8000
+ *   fe6e: byte 0x72 = 0x0a (closed); outb 0, $0xb2; 1: hlt; jmp 1b
+ *   fe78: movl $0xa0000, %cs:0xff00 (SMBASE in the save state); rsm
+ *   fe84: jmp fe84 (run at 0xa8000)
+ *   fe88: GDT as above; fea0: its descriptor
+ *   fff0: jmp fe00
+ */
+static const uint8_t x86_smm_code[] = {
+    0xfa, 0x2e, 0x66, 0x0f, 0x01, 0x16, 0xa0, 0xfe, 0x0f, 0x20, 0xc0, 0x66,
+    0x83, 0xc8, 0x01, 0x0f, 0x22, 0xc0, 0x66, 0xea, 0x1a, 0xfe, 0xff, 0xff,
+    0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e, 0xc0, 0x8e, 0xd0,
+    0xfc, 0xb8, 0x58, 0x0b, 0x00, 0x80, 0x66, 0xba, 0xf8, 0x0c, 0xef, 0x66,
+    0xba, 0xff, 0x0c, 0xec, 0x0c, 0x02, 0xee, 0xbe, 0x78, 0xfe, 0xff, 0xff,
+    0xbf, 0x00, 0x80, 0x03, 0x00, 0xb9, 0x0c, 0x00, 0x00, 0x00, 0xf3, 0xa4,
+    0x31, 0xc0, 0xe6, 0xb2, 0xb8, 0x70, 0x00, 0x00, 0x80, 0x66, 0xba, 0xf8,
+    0x0c, 0xef, 0x66, 0xba, 0xfe, 0x0c, 0xb0, 0x4a, 0xee, 0xbe, 0x84, 0xfe,
+    0xff, 0xff, 0xbf, 0x00, 0x80, 0x0a, 0x00, 0xb9, 0x02, 0x00, 0x00, 0x00,
+    0xf3, 0xa4, 0xb0, 0x0a, 0xee, 0x31, 0xc0, 0xe6, 0xb2, 0xf4, 0xeb, 0xfd,
+    0x2e, 0x66, 0xc7, 0x06, 0x00, 0xff, 0x00, 0x00, 0x0a, 0x00, 0x0f, 0xaa,
+    0xeb, 0xfe, 0x66, 0x90, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0x00, 0x00, 0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00,
+    0x00, 0x93, 0xcf, 0x00, 0x17, 0x00, 0x88, 0xfe, 0xff, 0xff,
+};
+#define X86_SMM_LOOP        UINT64_C(0xa8000)  /* linear; rip 0x8000 */
+#define X86_SMM_LOOP_RIP    UINT64_C(0x8000)
+
+static const Guest x86_smm_guest = {
+    .arch = "x86_64", .pc_regnum = 16, .pc_bytes = 8, .big_endian = false,
+    .code = x86_smm_code, .code_len = sizeof(x86_smm_code),
+    .code_off = 64 * KiB - 512, .reset = x86_smp_reset,
+};
+
+/*
  * x86, a guest that single-steps itself: the same start, with an IDT
  * whose #DB handler counts the guest's own single-step traps at 0x2004.
  * It drops its frame and jumps back rather than iret, which the
@@ -259,6 +348,7 @@ typedef struct Session {
     const Guest *g;
     int fd;
     char *dir;
+    char *trace;                /* the trace log, when one was asked for */
     char buf[4096];
 } Session;
 
@@ -433,10 +523,18 @@ static bool session_connect(Session *s, const char *sock)
     return reasons;
 }
 
-static bool session_start(Session *s, const Guest *g, const char *accel)
+/*
+ * Start QEMU for @g under @accel with -S, @extra (if not NULL) at the end
+ * of its command line, and connect.  With @trace_events ("-trace a
+ * -trace b"), QEMU logs them to s->trace.  Returns false when the case
+ * is skipped.
+ */
+static bool session_start_opts(Session *s, const Guest *g, const char *accel,
+                               const char *extra, const char *trace_events)
 {
     g_autofree char *sock = NULL;
     g_autofree char *machine = NULL;
+    g_autofree char *trace_args = NULL;
     const char *why;
 
     if (strcmp(qtest_get_arch(), g->arch)) {
@@ -485,13 +583,23 @@ static bool session_start(Session *s, const Guest *g, const char *accel)
                                   "-bios %s", bios);
     }
 
-    s->qts = qtest_initf("%s -accel %s -S -gdb unix:%s,server=on,wait=off",
-                         machine, accel, sock);
+    if (trace_events) {
+        s->trace = g_build_filename(s->dir, "trace.log", NULL);
+        trace_args = g_strdup_printf("%s -D %s", trace_events, s->trace);
+    }
+    s->qts = qtest_initf("%s -accel %s -S -gdb unix:%s,server=on,wait=off "
+                         "%s %s", machine, accel, sock,
+                         trace_args ? trace_args : "", extra ? extra : "");
     if (!strcmp(accel, "kvm")) {
         assert_kvm_enabled(s->qts);
     }
     g_assert_true(session_connect(s, sock));
     return true;
+}
+
+static bool session_start(Session *s, const Guest *g, const char *accel)
+{
+    return session_start_opts(s, g, accel, NULL, NULL);
 }
 
 static void session_end(Session *s)
@@ -503,6 +611,10 @@ static void session_end(Session *s)
     qtest_quit(s->qts);
     unlink(sock);
     unlink(bios);
+    if (s->trace) {
+        unlink(s->trace);
+        g_free(s->trace);
+    }
     rmdir(s->dir);
     g_free(s->dir);
 }
@@ -590,6 +702,36 @@ static void test_sw_and_hw_breakpoint(const void *opaque)
     session_end(&s);
 }
 
+/*
+ * x86 under KVM: a software breakpoint is planted only in RAM or ROM.  At
+ * the local APIC's MMIO page and at an address no memory backs (past the
+ * 64 MiB of RAM, below the PCI hole) the insert is refused, as gdb
+ * expects, with an E reply, and nothing is left inserted: a breakpoint
+ * in the guest's loop still stops it, and removing one of the refused
+ * ones fails.  (TCG plants nothing in memory and accepts them.)
+ */
+static void test_sw_breakpoint_refused(const void *opaque)
+{
+    static const uint64_t refused[] = { 0xfee00030, 0x8000000 };
+    const Case *c = opaque;
+    Session s = { 0 };
+    int i;
+
+    if (!session_start(&s, c->guest, c->accel)) {
+        return;
+    }
+    for (i = 0; i < ARRAY_SIZE(refused); i++) {
+        g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", refused[i]), ==, "E22");
+    }
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    assert_stop(&s, rsp(&s, "c"), c->guest->nop, "swbreak:;");
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",1", c->guest->nop), ==, "OK");
+    for (i = 0; i < ARRAY_SIZE(refused); i++) {
+        g_assert_true(rsp(&s, "z0,%" PRIx64 ",1", refused[i])[0] == 'E');
+    }
+    session_end(&s);
+}
+
 static void test_hw_breakpoint(const void *opaque)
 {
     const Case *c = opaque;
@@ -646,6 +788,66 @@ static uint32_t rsp_u32(Session *s, const char *fmt, uint64_t arg)
     return v;
 }
 
+/* One kvm_update_guest_debug trace line */
+typedef struct DebugCall {
+    int cpu;
+    uint32_t control;
+    bool applied;       /* false: KVM already held this state, no call */
+} DebugCall;
+
+/* The kvm_update_guest_debug lines of s->trace, in order */
+static GArray *debug_calls(Session *s)
+{
+    GArray *calls = g_array_new(false, false, sizeof(DebugCall));
+    g_autofree char *log = NULL;
+    g_auto(GStrv) lines = NULL;
+    int i;
+
+    g_assert_true(g_file_get_contents(s->trace, &log, NULL, NULL));
+    lines = g_strsplit(log, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        const char *p = strstr(lines[i], "kvm_update_guest_debug ");
+        DebugCall c;
+        int applied;
+
+        if (!p) {
+            continue;
+        }
+        g_assert_cmpint(sscanf(p, "kvm_update_guest_debug cpu %d control "
+                               "0x%" SCNx32 " applied %d", &c.cpu,
+                               &c.control, &applied), ==, 3);
+        c.applied = applied;
+        g_array_append_val(calls, c);
+    }
+    return calls;
+}
+
+/*
+ * Send the Z or z packet @pkt while the VM is stopped, expecting OK.
+ * Under KVM (s->trace set), the change must reach KVM on the vCPU gdb
+ * addresses (cpu_index @cpu) alone, once, before the reply: the other
+ * vCPUs apply it before they next run.  Returns whether that call was
+ * made (false: KVM already held that state).  Under TCG returns false.
+ */
+static bool rsp_debug_change(Session *s, int cpu, const char *pkt)
+{
+    g_autoptr(GArray) before = NULL;
+    g_autoptr(GArray) after = NULL;
+    DebugCall *c;
+
+    if (!s->trace) {
+        g_assert_cmpstr(rsp(s, "%s", pkt), ==, "OK");
+        return false;
+    }
+    before = debug_calls(s);
+    g_assert_cmpstr(rsp(s, "%s", pkt), ==, "OK");
+    after = debug_calls(s);
+    g_assert_cmpuint(after->len, ==, before->len + 1);
+    c = &g_array_index(after, DebugCall, before->len);
+    g_assert_cmpint(c->cpu, ==, cpu);
+    return c->applied;
+}
+
 /* The thread a stop reply names ("thread:NN;"), as gdb numbers them */
 static int stop_thread(const char *reply)
 {
@@ -668,15 +870,24 @@ static int stop_thread(const char *reply)
  * itself before it runs, so an AP that never ran when the point was
  * inserted must still have it.  (The counters are not checked: an AP
  * stopped at its loop's first instruction may not have counted yet.)
+ * Under KVM the kvm_update_guest_debug trace shows that each Z and z
+ * packet reaches KVM on the vCPU gdb addresses (the one that stopped
+ * last, vCPU 0 at first) alone, and that a second software breakpoint,
+ * which changes nothing KVM sees, costs no call.
  */
 static void test_x86_smp(const void *opaque)
 {
+    /* In the padding after the APs' loops, never executed */
+    const uint64_t unused = 0xfffffe89;
     const Case *c = opaque;
     Session s = { 0 };
     const char *reply;
+    int cpu = 0;
     int i, t;
 
-    if (!session_start(&s, &x86_smp_guest, c->accel)) {
+    if (!session_start_opts(&s, &x86_smp_guest, c->accel, NULL,
+                            strcmp(c->accel, "kvm") ? NULL :
+                            "-trace kvm_update_guest_debug")) {
         return;
     }
     reply = rsp(&s, "qfThreadInfo");
@@ -690,16 +901,25 @@ static void test_x86_smp(const void *opaque)
 
     for (i = ARRAY_SIZE(x86_smp_aps) - 1; i >= 0; i--) {
         const char *type = i == 1 ? "0" : "1";
+        g_autofree char *insert = g_strdup_printf("Z%s,%" PRIx64 ",1", type,
+                                                  x86_smp_aps[i].loop);
+        g_autofree char *remove = g_strdup_printf("z%s,%" PRIx64 ",1", type,
+                                                  x86_smp_aps[i].loop);
+        g_autofree char *extra = g_strdup_printf("Z0,%" PRIx64 ",1", unused);
         g_autofree char *stop = NULL;
 
-        g_assert_cmpstr(rsp(&s, "Z%s,%" PRIx64 ",1", type,
-                            x86_smp_aps[i].loop), ==, "OK");
+        g_assert_true(rsp_debug_change(&s, cpu, insert) == !!s.trace);
+        if (i == 1) {
+            g_assert_false(rsp_debug_change(&s, cpu, extra));
+            extra[0] = 'z';
+            g_assert_false(rsp_debug_change(&s, cpu, extra));
+        }
         stop = g_strdup(rsp(&s, "c"));
         g_assert_cmpint(stop_thread(stop), ==, x86_smp_aps[i].thread);
         assert_stop(&s, stop, x86_smp_aps[i].loop,
                     i == 1 ? "swbreak:;" : "hwbreak:;");
-        g_assert_cmpstr(rsp(&s, "z%s,%" PRIx64 ",1", type,
-                            x86_smp_aps[i].loop), ==, "OK");
+        cpu = x86_smp_aps[i].thread - 1;
+        g_assert_true(rsp_debug_change(&s, cpu, remove) == !!s.trace);
     }
     g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", x86_smp_guest.nop), ==,
                     "OK");
@@ -708,6 +928,77 @@ static void test_x86_smp(const void *opaque)
     assert_stop(&s, reply, x86_smp_guest.nop, "hwbreak:;");
     g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", x86_smp_guest.nop), ==,
                     "OK");
+    session_end(&s);
+}
+
+#define KVM_GUESTDBG_USE_SW_BP  0x10000
+#define KVM_GUESTDBG_USE_HW_BP  0x20000
+
+/*
+ * x86 under KVM, -smp 1,maxcpus=2: a vCPU plugged in while gdb has a
+ * software and a hardware breakpoint inserted applies them before it
+ * first runs; KVM creates it with guest debugging off.  The guest never
+ * starts it, so the kvm_update_guest_debug trace is the proof: vCPU 1
+ * must make a call with KVM_GUESTDBG_USE_SW_BP and USE_HW_BP.  It makes
+ * it when it first enters KVM_RUN, which may come after vCPU 0 stopped
+ * again: continue, leaving the breakpoints in (so that nothing else
+ * marks vCPU 1), until the call shows up, at most 20 times.  vCPU 0
+ * stops at one of the breakpoints every time.
+ */
+static void test_x86_cpu_hotplug(const void *opaque)
+{
+    const Case *c = opaque;
+    const Guest *g = c->guest;
+    const uint32_t want = KVM_GUESTDBG_USE_SW_BP | KVM_GUESTDBG_USE_HW_BP;
+    Session s = { 0 };
+    QDict *resp;
+    QList *cpus;
+    QObject *e;
+    bool plugged = false, applied = false;
+    int round, i;
+
+    if (!session_start_opts(&s, g, c->accel, "-smp 1,maxcpus=2",
+                            "-trace kvm_update_guest_debug")) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->store), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", g->nop), ==, "OK");
+
+    resp = qtest_qmp(s.qts, "{ 'execute': 'query-hotpluggable-cpus' }");
+    cpus = qdict_get_qlist(resp, "return");
+    g_assert_nonnull(cpus);
+    while (!plugged && (e = qlist_pop(cpus))) {
+        QDict *cpu = qobject_to(QDict, e);
+
+        if (!qdict_haskey(cpu, "qom-path")) {
+            qtest_qmp_device_add_qdict(s.qts, qdict_get_str(cpu, "type"),
+                                       qdict_get_qdict(cpu, "props"));
+            plugged = true;
+        }
+        qobject_unref(e);
+    }
+    qobject_unref(resp);
+    g_assert_true(plugged);
+
+    for (round = 0; round < 20 && !applied; round++) {
+        g_autofree char *stop = g_strdup(rsp(&s, "c"));
+        g_autoptr(GArray) calls = NULL;
+        uint64_t pc;
+
+        g_assert_true(g_str_has_prefix(stop, "T05"));
+        g_assert_cmpint(stop_thread(stop), ==, 1);
+        pc = rsp_pc(&s);
+        g_assert_true(pc == g->store || pc == g->nop);
+        calls = debug_calls(&s);
+        for (i = 0; i < calls->len; i++) {
+            DebugCall *call = &g_array_index(calls, DebugCall, i);
+
+            applied |= call->cpu == 1 && call->applied &&
+                       (call->control & want) == want;
+        }
+    }
+    g_test_message("vCPU 1 applied the breakpoints after %d stops", round);
+    g_assert_true(applied);
     session_end(&s);
 }
 
@@ -912,6 +1203,106 @@ static void test_sw_breakpoint_hidden(const void *opaque)
  * paging): the BIOS ends at 4 GiB with the PCI hole below it, RAM ends
  * at 64 MiB with the hole above it; writes to the hole fail.
  */
+/*
+ * A software breakpoint is removed where it was planted, even after the
+ * guest's page tables moved its virtual address: with paging on, Z0 at
+ * virtual 0x10000 (physical 0x10000), then the page directory entry for
+ * the first 2 MiB pointed at physical 2 MiB (as a guest remapping its
+ * memory would), z0 at 0x10000.  Physical 0x10000 must hold the guest's
+ * nop again, not the trap, and physical 0x210000, where 0x10000 points
+ * now, its own byte.  Memory is read and written physically with
+ * qemu.PhyMemMode.
+ */
+static void test_x86_sw_breakpoint_remapped(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    uint64_t moved = X86_PAGING_NOP + 2 * MiB;
+
+    if (!session_start(&s, &x86_paging_guest, c->accel)) {
+        return;
+    }
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", x86_paging_guest.loop), ==,
+                    "OK");
+    assert_stop(&s, rsp(&s, "c"), x86_paging_guest.loop, "hwbreak:;");
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", x86_paging_guest.loop), ==,
+                    "OK");
+
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", X86_PAGING_NOP), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",1", X86_PAGING_NOP), ==, "90");
+    g_assert_cmpstr(rsp(&s, "Qqemu.PhyMemMode:1"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "M%" PRIx64 ",1:55", moved), ==, "OK");
+    /* PDE 0: a 2 MiB page at 0x200000, present, writable */
+    g_assert_cmpstr(rsp(&s, "M%" PRIx64 ",4:83002000", X86_PAGING_PDE0), ==,
+                    "OK");
+    g_assert_cmpstr(rsp(&s, "Qqemu.PhyMemMode:0"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",1", X86_PAGING_NOP), ==, "55");
+
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",1", X86_PAGING_NOP), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "Qqemu.PhyMemMode:1"), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",1", X86_PAGING_NOP), ==, "90");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",1", moved), ==, "55");
+    session_end(&s);
+}
+
+/*
+ * Let the guest run for @ms, then interrupt it as gdb's ^C does; returns
+ * the pc of the stop.
+ */
+static uint64_t rsp_run_for(Session *s, int ms)
+{
+    rsp_send(s, "c");
+    g_usleep(ms * 1000);
+    g_assert_cmpint(write(s->fd, "\x03", 1), ==, 1);
+    g_assert_true(g_str_has_prefix(rsp_recv(s), "T02"));
+    return rsp_pc(s);
+}
+
+/*
+ * A software breakpoint gdb inserts while the vCPU is in SMM is planted
+ * in SMRAM, through the vCPU's SMM view, and must be removed from there:
+ * outside SMM the same guest-physical address is the VGA window.  The
+ * guest loops in SMRAM at 0xa8000; Z0 there, a stop, z0: SMRAM reads
+ * the guest's loop again, and the guest keeps looping.  Removing through
+ * the non-SMM view leaves the int3 in SMRAM, which the guest then takes
+ * as its own #BP, in SMM.
+ */
+static void test_x86_smm_breakpoint(const void *opaque)
+{
+    const Case *c = opaque;
+    Session s = { 0 };
+    int i;
+
+    if (!strcmp(c->accel, "kvm") && !access("/sys/module/kvm_pvm", F_OK)) {
+        /* It answers KVM_SMI with ENOTTY: QEMU reports "SMI lost" */
+        g_test_skip("this host's KVM (kvm_pvm) cannot inject an SMI");
+        return;
+    }
+    if (!session_start_opts(&s, &x86_smm_guest, c->accel,
+                            "-device VGA,romfile=", NULL)) {
+        return;
+    }
+    /*
+     * In the loop: rip 0x8000 and the loop in SMRAM, which the guest puts
+     * there after the relocation handler (also entered at rip 0x8000) ran.
+     */
+    for (i = 0; i < 50; i++) {
+        if (rsp_run_for(&s, 100) == X86_SMM_LOOP_RIP &&
+            !strcmp(rsp(&s, "m%" PRIx64 ",2", X86_SMM_LOOP), "ebfe")) {
+            break;
+        }
+    }
+    g_assert_cmpint(i, <, 50);
+
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", X86_SMM_LOOP), ==, "OK");
+    assert_stop(&s, rsp(&s, "c"), X86_SMM_LOOP_RIP, "swbreak:;");
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",1", X86_SMM_LOOP), ==, "OK");
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",2", X86_SMM_LOOP), ==, "ebfe");
+    g_assert_cmphex(rsp_run_for(&s, 200), ==, X86_SMM_LOOP_RIP);
+    g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",2", X86_SMM_LOOP), ==, "ebfe");
+    session_end(&s);
+}
+
 static void test_sw_breakpoint_failed_write(const void *opaque)
 {
     const Case *c = opaque;
@@ -1351,11 +1742,18 @@ static void add_cases(const Guest *g, const char *accel)
         { "x86-debug-slots", test_x86_debug_slots, false, false, true },
         { "sw-and-hw-breakpoint", test_sw_and_hw_breakpoint, false, false,
           true },
+        { "sw-breakpoint-refused", test_sw_breakpoint_refused, false, false,
+          true },
         { "sw-breakpoint-failed-write", test_sw_breakpoint_failed_write,
           false, false, false, true },
         { "guest-tf-step", test_x86_guest_tf_step, false, false, false,
           true },
         { "smp", test_x86_smp, false, false, false, true },
+        { "cpu-hotplug", test_x86_cpu_hotplug, false, false, true },
+        { "sw-breakpoint-remapped", test_x86_sw_breakpoint_remapped, false,
+          false, false, true },
+        { "smm-breakpoint", test_x86_smm_breakpoint, false, false, false,
+          true },
     };
     int i;
 

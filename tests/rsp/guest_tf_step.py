@@ -157,8 +157,8 @@ def main():
             stop("c", s["db_handler"], "watch: TCG's pending step")
     # gdb holds every debug register: its step stops after the NOP, and
     # the guest takes its #DB when it continues.
-    hold = [s[n] for n in ("bad_count", "setup_idt", "enter_smm",
-                           "smm_handler")]
+    hold = [s[n] for n in ("bad_count", "setup_idt", "start64",
+                           "entry16")]
     for a in hold:
         if r.send("Z1,%x,1" % a) != "OK":
             fail.append("Z1 at %#x refused" % a)
