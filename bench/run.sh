@@ -31,7 +31,7 @@ proj=$top/build/project
 ninja -C "$proj" >/dev/null
 out=$top/build/bench
 mkdir -p "$out"
-stock=$top/build/qemu-stock-build/qemu-system-x86_64
+stock=$top/build/stock/qemu-build/qemu-system-x86_64
 patched=$top/build/qemu-build/qemu-system-x86_64
 /usr/bin/python3 "$top/bench/rsp_bench.py" "$stock" "$patched" \
     "$proj/guests/x86-guest.elf" --vcpus "$vcpus" --tsv "$out/rsp.tsv"

@@ -9,8 +9,9 @@
 # Patched: build/qemu (branch fork) into build/qemu-ppc64el-build,
 # qemu-system-ppc64 and qemu-system-ppc (the 32-bit target, run under
 # Book3S PR).  --stock: the unpatched base (tag base, the tree build.sh
-# --stock uses) into build/qemu-stock-ppc64el-build, qemu-system-ppc64
-# only.
+# --stock uses, build/stock/qemu) into build/stock/qemu-ppc64el-build,
+# qemu-system-ppc64 only, configured like the patched build so that
+# ccache serves it every object the series leaves alone.
 # PPC64EL_SRC=DIR builds another QEMU tree (e.g. a git worktree of
 # build/qemu) into PPC64EL_BUILD (default DIR-ppc64el-build); a build
 # directory stays bound to the tree it was configured for.
@@ -24,7 +25,7 @@ if [ "${1:-}" = "--stock" ]; then
     shift
     stock=1
     src=$(stock_tree)
-    out=$TOP/build/qemu-stock-ppc64el-build
+    out=$TOP/build/stock/qemu-ppc64el-build
 fi
 case "${1:-}" in -*) echo "usage: $0 [--stock] [ninja targets...]" >&2; exit 2 ;; esac
 [ -f "$src/configure" ] || die "no QEMU source tree in $src"
@@ -45,11 +46,9 @@ sysroot=$("$TOP/scripts/ppc64el-sysroot.sh")/sysroot
 if [ -f "$out/build.ninja" ] && [ "$(cat "$out/.qemu-source")" != "$src" ]; then
     die "$out was configured for $(cat "$out/.qemu-source"), not $src"
 fi
-if [ -n "$stock" ]; then
-    target_list=ppc64-softmmu
-else
-    target_list=ppc64-softmmu,ppc-softmmu
-fi
+# The same for stock, which builds only qemu-system-ppc64: another list
+# would change the configuration every compile sees.
+target_list=ppc64-softmmu,ppc-softmmu
 if [ -f "$out/build.ninja" ] && [ "$(cat "$out/.target-list" 2>/dev/null)" != "$target_list" ]; then
     log "configuring $out again for $target_list"
     rm -f "$out/build.ninja"

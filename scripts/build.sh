@@ -2,7 +2,7 @@
 # Configure (once) and build the patched QEMU from build/qemu into
 # build/qemu-build.  Incremental: ninja rebuilds only what changed.
 #   scripts/build.sh [--stock|--asan] [ninja targets...]
-# --stock builds the unpatched base (tag "base") into build/qemu-stock-build,
+# --stock builds the unpatched base (tag "base") into build/stock/qemu-build,
 # for side-by-side benchmarks.
 # --asan builds the patched tree with AddressSanitizer and UBSan into
 # build/qemu-asan-build (x86_64 and ppc64 only), for scripts/test-asan.sh.

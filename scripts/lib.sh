@@ -12,7 +12,11 @@ BASE_UPSTREAM_VERSION=${BASE_UPSTREAM_VERSION%-*}
 BASE_DIR=$CACHE/base/$BASE_PKG-${BASE_UPSTREAM_VERSION}
 WORK=$TOP/build/qemu            # git work tree: base + series
 BUILD=$TOP/build/qemu-build     # QEMU build directory (patched)
-STOCK_BUILD=$TOP/build/qemu-stock-build
+# The unpatched base, laid out below build/stock/ as the patched tree is
+# below build/ (tree qemu, builds qemu-build and qemu-ppc64el-build), so
+# that its compiles have the same relative paths and ccache serves every
+# file the series leaves alone from the patched builds.
+STOCK_BUILD=$TOP/build/stock/qemu-build
 ASAN_BUILD=$TOP/build/qemu-asan-build   # patched, ASan + UBSan
 PATCHES=$TOP/patches
 # The series, in the order they apply onto the base: each applies and
@@ -55,10 +59,10 @@ debian_uri() {
     fi
 }
 
-# build/qemu-stock, the unpatched base (tag base of the work tree) checked
+# build/stock/qemu, the unpatched base (tag base of the work tree) checked
 # out for stock builds beside the patched one; prints its path.
 stock_tree() {
-    local src=$TOP/build/qemu-stock
+    local src=$TOP/build/stock/qemu
     [ -d "$WORK/.git" ] || "$TOP/scripts/prepare.sh" >&2
     if [ ! -d "$src/.git" ]; then
         git clone -q --no-checkout "$WORK" "$src"
