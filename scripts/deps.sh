@@ -11,7 +11,7 @@ PKGS="ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev flex bison
 python3-venv gdb-multiarch ccache gcc-powerpc64le-linux-gnu binutils
 binutils-powerpc64le-linux-gnu libc6-dev-ppc64el-cross dpkg-dev pkg-config git python3
 libslirp-dev zlib1g-dev git-email libmailtools-perl python3-aiosmtpd
-clang-14 libclang-rt-14-dev swtpm bc xz-utils
+clang-14 libclang-rt-14-dev bc xz-utils
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-s390x-linux-gnu
 libc6-dev-s390x-cross gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
 

@@ -24,9 +24,11 @@
 #include "qemu/units.h"
 #include "qemu/bswap.h"
 #include "qemu/cutils.h"
+#include "qemu/module.h"
 #include "elf.h"
 #include "qobject/qdict.h"
 #include "libqtest.h"
+#include "tpm-emu.h"
 
 typedef struct Guest {
     const char *arch;
@@ -730,6 +732,59 @@ static void test_sw_breakpoint_refused(const void *opaque)
         g_assert_true(rsp(&s, "z0,%" PRIx64 ",1", refused[i])[0] == 'E');
     }
     session_end(&s);
+}
+
+/* Where tpm-tis maps its Physical Presence Interface page (a ram_device) */
+#define TPM_PPI_ADDR    UINT64_C(0xfed45000)
+
+/*
+ * x86 under KVM: the TPM's PPI page is host memory mapped like RAM, but
+ * it belongs to the device (its ACPI methods read it): a software
+ * breakpoint there is refused and the page keeps its bytes.  The TPM is
+ * tpm-tis on the TPM emulator of tests/qtest/tpm-emu.c.
+ */
+static void test_sw_breakpoint_tpm_ppi(const void *opaque)
+{
+    const Case *c = opaque;
+    g_autofree char *dir = NULL;
+    g_autofree char *extra = NULL;
+    g_autofree char *before = NULL;
+    TPMTestState tpm = { .tpm_version = TPM_VERSION_2_0 };
+    GThread *thread;
+    Session s = { 0 };
+
+    if (!qtest_has_device("tpm-tis")) {
+        g_test_skip("this QEMU binary has no tpm-tis");
+        return;
+    }
+    dir = g_dir_make_tmp("kvm-debug-tpm-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    tpm.addr = g_new0(SocketAddress, 1);
+    tpm.addr->type = SOCKET_ADDRESS_TYPE_UNIX;
+    tpm.addr->u.q_unix.path = g_build_filename(dir, "sock", NULL);
+    g_mutex_init(&tpm.data_mutex);
+    g_cond_init(&tpm.data_cond);
+    thread = g_thread_new(NULL, tpm_emu_ctrl_thread, &tpm);
+    tpm_emu_test_wait_cond(&tpm);
+    extra = g_strdup_printf("-chardev socket,id=chr,path=%s "
+                            "-tpmdev emulator,id=dev,chardev=chr "
+                            "-device tpm-tis,tpmdev=dev",
+                            tpm.addr->u.q_unix.path);
+
+    if (session_start_opts(&s, c->guest, c->accel, extra, NULL)) {
+        before = g_strdup(rsp(&s, "m%" PRIx64 ",4", TPM_PPI_ADDR));
+        g_assert_cmpuint(strlen(before), ==, 8);
+        g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",1", TPM_PPI_ADDR), ==, "E22");
+        g_assert_cmpstr(rsp(&s, "m%" PRIx64 ",4", TPM_PPI_ADDR), ==, before);
+        g_assert_true(rsp(&s, "z0,%" PRIx64 ",1", TPM_PPI_ADDR)[0] == 'E');
+        session_end(&s);
+    }
+    g_thread_join(thread);
+    unlink(tpm.addr->u.q_unix.path);
+    qapi_free_SocketAddress(tpm.addr);
+    g_mutex_clear(&tpm.data_mutex);
+    g_cond_clear(&tpm.data_cond);
+    rmdir(dir);
 }
 
 static void test_hw_breakpoint(const void *opaque)
@@ -1744,6 +1799,8 @@ static void add_cases(const Guest *g, const char *accel)
           true },
         { "sw-breakpoint-refused", test_sw_breakpoint_refused, false, false,
           true },
+        { "sw-breakpoint-tpm-ppi", test_sw_breakpoint_tpm_ppi, false, false,
+          true },
         { "sw-breakpoint-failed-write", test_sw_breakpoint_failed_write,
           false, false, false, true },
         { "guest-tf-step", test_x86_guest_tf_step, false, false, false,
@@ -1780,6 +1837,8 @@ int main(int argc, char **argv)
     const char *arch = qtest_get_arch();
     const Guest *g;
 
+    /* The TPM emulator's socket channels are QOM objects */
+    module_call_init(MODULE_INIT_QOM);
     g_test_init(&argc, &argv, NULL);
 
     if (!strcmp(arch, "x86_64")) {
