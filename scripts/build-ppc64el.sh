@@ -10,8 +10,9 @@
 # qemu-system-ppc64 and qemu-system-ppc (the 32-bit target, run under
 # Book3S PR).  --stock: the unpatched base (tag base, the tree build.sh
 # --stock uses, build/stock/qemu) into build/stock/qemu-ppc64el-build,
-# qemu-system-ppc64 only, configured like the patched build so that
-# ccache serves it every object the series leaves alone.
+# qemu-system-ppc64 only, configured like the patched build (few objects
+# include no header the series changes, so ccache serves it almost
+# nothing).
 # PPC64EL_SRC=DIR builds another QEMU tree (e.g. a git worktree of
 # build/qemu) into PPC64EL_BUILD (default DIR-ppc64el-build); a build
 # directory stays bound to the tree it was configured for.

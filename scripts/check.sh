@@ -118,6 +118,72 @@ configure_once() {
         { tail -20 "$dir/configure.log" >&2; return 1; }
 }
 
+# touched_objects TREE BDIR FROM TO: the objects (outputs in BDIR's
+# compile_commands.json) of the C files that differ between FROM and TO.
+touched_objects() {
+    local tree=$1 bdir=$2
+    git -C "$tree" diff --name-only "$3" "$4" -- '*.c' > "$bdir/touched" &&
+    python3 -c '
+import json, os, sys
+db = json.load(open(sys.argv[1]))
+tree = os.path.realpath(sys.argv[2])
+want = set(l.strip() for l in open(sys.argv[3]) if l.strip())
+for e in db:
+    f = os.path.realpath(os.path.join(e["directory"], e["file"]))
+    if os.path.relpath(f, tree) in want:
+        print(e["output"])
+' "$bdir/compile_commands.json" "$tree" "$bdir/touched"
+}
+
+# touched_tests TREE BDIR FROM TO: the test programs (tests/qtest,
+# tests/unit) whose sources differ between FROM and TO, as ninja targets.
+touched_tests() {
+    local tree=$1 bdir=$2 t
+    for t in $(git -C "$tree" diff --name-only "$3" "$4" -- 'tests/qtest/*.c' 'tests/unit/*.c'); do
+        t=${t%.c}
+        if grep -q "^build $t: " "$bdir/build.ninja"; then echo "$t"; fi
+    done
+}
+
+# The series the README calls independent (all but the first and
+# kvm-debug) apply on the base alone, and there build the objects of
+# the C files they touch and link the test programs they touch, in the
+# bisect's checkout (TREE, BDIR).  Prints one line per series.
+check_alone() {
+    local tree=$1 bdir=$2 s from rc=0 t0 objs
+    for s in "${SERIES_ORDER[@]:1}"; do
+        [ "$s" != kvm-debug ] || continue
+        t0=$(date +%s)
+        from=$(series_start "$s")
+        git -C "$tree" fetch -q "$WORK" "+refs/heads/$s:refs/heads/$s" \
+            "+refs/heads/$from:refs/heads/$from"
+        git -C "$tree" checkout -q --detach base
+        if ! git -C "$tree" "${GIT_ID[@]}" cherry-pick "$from..$s" >"$bdir/alone-$s.log" 2>&1; then
+            git -C "$tree" cherry-pick --abort 2>/dev/null || true
+            echo "bisect: FAILED: series $s does not apply on the base alone" >&2
+            rc=1
+            continue
+        fi
+        if ! ninja -C "$bdir" build.ninja >>"$bdir/alone-$s.log" 2>&1 ||
+           ! touched_objects "$tree" "$bdir" base HEAD > "$bdir/objs-alone-$s"; then
+            echo "bisect: FAILED: series $s alone: no build files" >&2
+            rc=1
+            continue
+        fi
+        mapfile -t objs < "$bdir/objs-alone-$s"
+        mapfile -t -O ${#objs[@]} objs < <(touched_tests "$tree" "$bdir" base HEAD)
+        if [ ${#objs[@]} = 0 ] ||
+           ! ninja -C "$bdir" "${objs[@]}" >>"$bdir/alone-$s.log" 2>&1; then
+            { grep -E 'error|FAILED' "$bdir/alone-$s.log" | head -20; } >&2 || true
+            echo "bisect: FAILED: series $s alone on the base does not build" >&2
+            rc=1
+            continue
+        fi
+        log "series $s alone on the base: applies, ${#objs[@]} objects and test programs build, $(( $(date +%s) - t0 )) s"
+    done
+    return $rc
+}
+
 # The bisect: every prefix of every series (base..applied, the series
 # stacked in SERIES_ORDER), in one checkout in build/bisect/qemu built
 # forward in build/bisect/qemu-build, laid out like build/qemu and
@@ -143,6 +209,8 @@ configure_once() {
 #            of about 1100 objects (in CI, the first 17 prefixes, three
 #            series' ends among them, took about 29 minutes), left to
 #            full.
+# Both then apply each independent series alone on the base and build
+# what it touches (check_alone).
 check_bisect() {
     local mode=$1
     local tree=$TOP/build/bisect/qemu bdir=$TOP/build/bisect/qemu-build
@@ -193,27 +261,14 @@ check_bisect() {
             objs=(all)
         else
             # The objects of the C files the patch touches.
-            if ! git -C "$tree" diff --name-only "$c^" "$c" -- '*.c' > "$bdir/touched-$n" ||
-               ! python3 -c '
-import json, os, sys
-db = json.load(open(sys.argv[1]))
-tree = os.path.realpath(sys.argv[2])
-want = set(l.strip() for l in open(sys.argv[3]) if l.strip())
-for e in db:
-    f = os.path.realpath(os.path.join(e["directory"], e["file"]))
-    if os.path.relpath(f, tree) in want:
-        print(e["output"])
-' "$bdir/compile_commands.json" "$tree" "$bdir/touched-$n" > "$bdir/objs-$n"; then
+            if ! touched_objects "$tree" "$bdir" "$c^" "$c" > "$bdir/objs-$n"; then
                 echo "bisect: $name: cannot list the objects it touches" >&2
                 rc=1
             fi
             mapfile -t objs < "$bdir/objs-$n"
             # At an earlier series' end, the test programs it touches.
             if printf '%s\n' "${ends[@]}" | grep -qx "$c"; then
-                for t in $(git -C "$tree" diff --name-only "base" "$c" -- 'tests/qtest/*.c' 'tests/unit/*.c'); do
-                    t=${t%.c}
-                    grep -q "^build $t: " "$bdir/build.ninja" && objs+=("$t")
-                done
+                mapfile -t -O ${#objs[@]} objs < <(touched_tests "$tree" "$bdir" base "$c")
             fi
             [ ${#objs[@]} -gt 0 ] || objs=(build.ninja)
         fi
@@ -240,13 +295,14 @@ for e in db:
         t1=$(date +%s)
         log "$name: $what ($(grep -c '^\[' "$bdir/ninja-$n.log" || true) ninja steps), cross compiles done, $((t1 - t0)) s"
     done
+    check_alone "$tree" "$bdir" || rc=1
     if [ $rc = 0 ]; then
         if [ "$mode" = full ]; then
             what="build the whole tree"
         else
             what="build what they touch, the whole tree at the stack's end,"
         fi
-        echo "bisect ($mode): all $n prefixes of ${#SERIES_ORDER[@]} series $what and cross compile, $(( $(date +%s) - total0 )) s"
+        echo "bisect ($mode): all $n prefixes of ${#SERIES_ORDER[@]} series $what and cross compile; the independent series build alone on the base; $(( $(date +%s) - total0 )) s"
     else
         echo "bisect: FAILED"
     fi

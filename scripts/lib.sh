@@ -14,8 +14,10 @@ WORK=$TOP/build/qemu            # git work tree: base + series
 BUILD=$TOP/build/qemu-build     # QEMU build directory (patched)
 # The unpatched base, laid out below build/stock/ as the patched tree is
 # below build/ (tree qemu, builds qemu-build and qemu-ppc64el-build), so
-# that its compiles have the same relative paths and ccache serves every
-# file the series leaves alone from the patched builds.
+# that its compiles have the same relative paths.  ccache can serve it
+# only objects that include no header the series changes: measured, 11
+# hits of 1673 compiles, as nearly every file includes
+# include/hw/core/cpu.h.
 STOCK_BUILD=$TOP/build/stock/qemu-build
 ASAN_BUILD=$TOP/build/qemu-asan-build   # patched, ASan + UBSan
 PATCHES=$TOP/patches

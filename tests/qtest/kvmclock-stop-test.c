@@ -115,14 +115,19 @@ static uint64_t kvmclock_ns(QTestState *qts, int vcpu, uint64_t tsc)
     return ldq_le_p(pv + 16) + ((hi << 32) | (lo >> 32));
 }
 
-/* Run until every vCPU has read its TSC anew, then stop the VM */
-static void run_on_and_stop(QTestState *qts, const uint64_t *old_tsc)
+/*
+ * Run until every vCPU has read its TSC anew and, with @stopped, has
+ * counted a loop that saw PVCLOCK_GUEST_STOPPED, then stop the VM
+ */
+static void run_on_and_stop(QTestState *qts, const uint64_t *old_tsc,
+                            bool stopped)
 {
     gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
     int i;
 
     for (i = 0; i < VCPUS; i++) {
-        while (qtest_readq(qts, GUEST_TSC(i)) == old_tsc[i]) {
+        while (qtest_readq(qts, GUEST_TSC(i)) == old_tsc[i] ||
+               (stopped && !qtest_readl(qts, SAW_STOPPED(i)))) {
             g_assert_cmpint(g_get_monotonic_time(), <, deadline);
             g_usleep(10 * 1000);
         }
@@ -132,7 +137,7 @@ static void run_on_and_stop(QTestState *qts, const uint64_t *old_tsc)
 
 static void test_kvmclock_across_stop(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("kvmclock-stop-XXXXXX", NULL);
+    g_autofree char *dir = NULL;
     g_autofree char *bios = NULL;
     g_autofree uint8_t *img = g_malloc0(64 * KiB);
     uint64_t tsc[VCPUS] = { 0 }, before[VCPUS];
@@ -142,9 +147,9 @@ static void test_kvmclock_across_stop(void)
 
     if (access("/dev/kvm", R_OK | W_OK)) {
         g_test_skip("/dev/kvm is missing or not readable and writable");
-        rmdir(dir);
         return;
     }
+    dir = g_dir_make_tmp("kvmclock-stop-XXXXXX", NULL);
     g_assert_nonnull(dir);
     bios = g_build_filename(dir, "bios.bin", NULL);
     memcpy(img + 0xfe00, clock_code, sizeof(clock_code));
@@ -160,7 +165,7 @@ static void test_kvmclock_across_stop(void)
     g_assert_true(qdict_get_bool(kvm, "enabled"));
     qobject_unref(kvm);
 
-    run_on_and_stop(qts, tsc);
+    run_on_and_stop(qts, tsc, false);
     for (i = 0; i < VCPUS; i++) {
         g_assert_cmpuint(qtest_readl(qts, SAW_STOPPED(i)), ==, 0);
         tsc[i] = qtest_readq(qts, GUEST_TSC(i));
@@ -169,7 +174,7 @@ static void test_kvmclock_across_stop(void)
     g_usleep(STOP_SECONDS * G_USEC_PER_SEC);
     qtest_qmp_assert_success(qts, "{ 'execute': 'cont' }");
 
-    run_on_and_stop(qts, tsc);
+    run_on_and_stop(qts, tsc, true);
     for (i = 0; i < VCPUS; i++) {
         uint64_t after = kvmclock_ns(qts, i, qtest_readq(qts, GUEST_TSC(i)));
 
