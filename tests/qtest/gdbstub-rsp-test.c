@@ -9,12 +9,14 @@
  * and TCG against a tiny x86 guest:
  * - 'p' and 'P' after a stop see the registers the vCPU stopped with
  *   (under KVM they live in the kernel until synchronized);
- * - an 'M' packet whose data is not hex is refused and writes nothing.
+ * - an 'M' packet whose data is not hex is refused and writes nothing,
+ *   and so are 'P' and 'G' packets.
  *
  * Fails when: 'p' after a stop returns another value than the vCPU
  * stopped with, a value written with 'P' is not what 'g' reads back, an
- * 'M' packet with data that is not hex gets any reply but E22 or changes
- * guest memory, or well-formed 'M' data does not write.
+ * 'M', 'P' or 'G' packet with data that is not hex (or, for 'P' and 'G',
+ * of odd length) gets any reply but E22 or changes guest memory or a
+ * register, or well-formed data does not write.
  */
 
 #include "qemu/osdep.h"
@@ -271,6 +273,37 @@ static void test_write_not_hex(const void *opaque)
     gdb_end(&g);
 }
 
+/* 'P' and 'G' with data that is not hex are refused and change nothing. */
+static void test_write_reg_not_hex(const void *opaque)
+{
+    const char *accel = opaque;
+    g_autofree char *regs = NULL;
+    g_autofree char *bad = NULL;
+    Gdb g;
+
+    if (!gdb_start(&g, accel)) {
+        return;
+    }
+    g_assert_cmpstr(gdb(&g, "P%x=4000000000000000", RAX_REGNUM), ==, "OK");
+    g_assert_cmpstr(gdb(&g, "P%x=zz00000000000000", RAX_REGNUM), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "P%x=4100000000000g00", RAX_REGNUM), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "P%x=410000000000000", RAX_REGNUM), ==, "E22");
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x40);
+
+    regs = g_strdup(gdb(&g, "g"));
+    g_assert_cmphex(le_hex(regs, 8), ==, 0x40);
+    bad = g_strdup(regs);
+    bad[1] = 'x';
+    g_assert_cmpstr(gdb(&g, "G%s", bad), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "G%s", regs + 1), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "g"), ==, regs);
+    /* Well-formed data still writes: rax 0x41, the rest as it was. */
+    regs[1] = '1';
+    g_assert_cmpstr(gdb(&g, "G%s", regs), ==, "OK");
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x41);
+    gdb_end(&g);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const accels[] = { "kvm", "tcg" };
@@ -283,11 +316,15 @@ int main(int argc, char **argv)
     for (i = 0; i < ARRAY_SIZE(accels); i++) {
         g_autofree char *reg = NULL;
         g_autofree char *mem = NULL;
+        g_autofree char *regs = NULL;
 
         reg = g_strdup_printf("/x86/gdbstub/%s/single-register", accels[i]);
         qtest_add_data_func(reg, accels[i], test_single_register);
         mem = g_strdup_printf("/x86/gdbstub/%s/write-not-hex", accels[i]);
         qtest_add_data_func(mem, accels[i], test_write_not_hex);
+        regs = g_strdup_printf("/x86/gdbstub/%s/write-reg-not-hex",
+                               accels[i]);
+        qtest_add_data_func(regs, accels[i], test_write_reg_not_hex);
     }
     return g_test_run();
 }
