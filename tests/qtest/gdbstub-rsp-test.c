@@ -5,18 +5,21 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Packets a debugger sends, checked under KVM (where /dev/kvm is usable)
+ * Packets a debugger sends, checked under KVM (where /dev/kvm opens)
  * and TCG against a tiny x86 guest:
  * - 'p' and 'P' after a stop see the registers the vCPU stopped with
  *   (under KVM they live in the kernel until synchronized);
  * - an 'M' packet whose data is not hex is refused and writes nothing,
- *   and so are 'P' and 'G' packets.
+ *   and so are 'P' and 'G' packets, and 'P' and 'G' packets whose data
+ *   does not fit the registers.
  *
  * Fails when: 'p' after a stop returns another value than the vCPU
  * stopped with, a value written with 'P' is not what 'g' reads back, an
  * 'M', 'P' or 'G' packet with data that is not hex (or, for 'P' and 'G',
- * of odd length) gets any reply but E22 or changes guest memory or a
- * register, or well-formed data does not write.
+ * of odd length, or longer or shorter than the register 'P' names, or
+ * ending inside a register for 'G', or empty) gets any reply but E22 or
+ * changes guest memory or a register, a 'P' of a register that does not
+ * exist gets any reply but E14, or well-formed data does not write.
  */
 
 #include "qemu/osdep.h"
@@ -154,7 +157,7 @@ static bool gdb_start(Gdb *g, const char *accel)
 
     if (!qtest_has_accel(accel)) {
         g_test_skip(!strcmp(accel, "kvm") ?
-                    "no usable /dev/kvm, or no KVM in this QEMU binary" :
+                    "/dev/kvm cannot be opened, or no KVM in this binary" :
                     "this QEMU binary lacks the accelerator");
         return false;
     }
@@ -210,7 +213,6 @@ static void gdb_end(Gdb *g)
 static void test_single_register(const void *opaque)
 {
     const char *accel = opaque;
-    g_autofree char *rax = NULL;
     Gdb g;
 
     if (!gdb_start(&g, accel)) {
@@ -304,6 +306,47 @@ static void test_write_reg_not_hex(const void *opaque)
     gdb_end(&g);
 }
 
+/*
+ * 'P' data must be as long as the register and 'G' data must end where
+ * a register ends; a register that does not exist is refused, and so is
+ * an empty 'G'.  Nothing is written by what is refused.
+ */
+static void test_write_reg_size(const void *opaque)
+{
+    const char *accel = opaque;
+    g_autofree char *regs = NULL;
+    g_autofree char *part = NULL;
+    Gdb g;
+
+    if (!gdb_start(&g, accel)) {
+        return;
+    }
+    /* Upper-case digits are hex digits too. */
+    g_assert_cmpstr(gdb(&g, "P%x=4A00000000000000", RAX_REGNUM), ==, "OK");
+    g_assert_cmpstr(gdb(&g, "P%x=41", RAX_REGNUM), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "P%x=410000000000000000", RAX_REGNUM), ==,
+                    "E22");
+    g_assert_cmpstr(gdb(&g, "P%x=41000000", 0xfff), ==, "E14");
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x4a);
+
+    regs = g_strdup(gdb(&g, "g"));
+    g_assert_cmpstr(gdb(&g, "G"), ==, "E22");
+    /* Six bytes: the data ends inside rax */
+    part = g_strndup(regs, 12);
+    part[1] = '1';
+    g_assert_cmpstr(gdb(&g, "G%s", part), ==, "E22");
+    g_assert_cmpstr(gdb(&g, "g"), ==, regs);
+    /* Eight bytes end with rax: rax alone is written. */
+    g_free(part);
+    part = g_strndup(regs, 16);
+    part[1] = '1';
+    g_assert_cmpstr(gdb(&g, "G%s", part), ==, "OK");
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x41);
+    regs[1] = '1';
+    g_assert_cmpstr(gdb(&g, "g"), ==, regs);
+    gdb_end(&g);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const accels[] = { "kvm", "tcg" };
@@ -317,14 +360,16 @@ int main(int argc, char **argv)
         g_autofree char *reg = NULL;
         g_autofree char *mem = NULL;
         g_autofree char *regs = NULL;
+        g_autofree char *size = NULL;
 
-        reg = g_strdup_printf("/x86/gdbstub/%s/single-register", accels[i]);
+        reg = g_strdup_printf("/gdbstub/%s/single-register", accels[i]);
         qtest_add_data_func(reg, accels[i], test_single_register);
-        mem = g_strdup_printf("/x86/gdbstub/%s/write-not-hex", accels[i]);
+        mem = g_strdup_printf("/gdbstub/%s/write-not-hex", accels[i]);
         qtest_add_data_func(mem, accels[i], test_write_not_hex);
-        regs = g_strdup_printf("/x86/gdbstub/%s/write-reg-not-hex",
-                               accels[i]);
+        regs = g_strdup_printf("/gdbstub/%s/write-reg-not-hex", accels[i]);
         qtest_add_data_func(regs, accels[i], test_write_reg_not_hex);
+        size = g_strdup_printf("/gdbstub/%s/write-reg-size", accels[i]);
+        qtest_add_data_func(size, accels[i], test_write_reg_size);
     }
     return g_test_run();
 }
