@@ -5,8 +5,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Packets a debugger sends, checked under KVM (where /dev/kvm opens)
- * and TCG against a tiny x86 guest:
+ * Packets a debugger sends, checked under KVM (where /dev/kvm is
+ * accessible) and TCG against a tiny x86 guest:
  * - 'p' and 'P' after a stop see the registers the vCPU stopped with
  *   (under KVM they live in the kernel until synchronized);
  * - an 'M' packet whose data is not hex is refused and writes nothing,
@@ -19,7 +19,9 @@
  * of odd length, or longer or shorter than the register 'P' names, or
  * ending inside a register for 'G', or empty) gets any reply but E22 or
  * changes guest memory or a register, a 'P' of a register that does not
- * exist gets any reply but E14, or well-formed data does not write.
+ * exist gets any reply but E14, or well-formed data does not write; a
+ * 'p' or 'P' of a register number beyond the vCPU's gets any reply but
+ * E14 (or crashes QEMU).
  */
 
 #include "qemu/osdep.h"
@@ -157,7 +159,7 @@ static bool gdb_start(Gdb *g, const char *accel)
 
     if (!qtest_has_accel(accel)) {
         g_test_skip(!strcmp(accel, "kvm") ?
-                    "/dev/kvm cannot be opened, or no KVM in this binary" :
+                    "/dev/kvm is not accessible, or no KVM for this target" :
                     "this QEMU binary lacks the accelerator");
         return false;
     }
@@ -299,10 +301,15 @@ static void test_write_reg_not_hex(const void *opaque)
     g_assert_cmpstr(gdb(&g, "G%s", bad), ==, "E22");
     g_assert_cmpstr(gdb(&g, "G%s", regs + 1), ==, "E22");
     g_assert_cmpstr(gdb(&g, "g"), ==, regs);
-    /* Well-formed data still writes: rax 0x41, the rest as it was. */
+    /*
+     * Well-formed data still writes: rax 0x41, the rest as it was.  At
+     * reset, in real mode, the control registers read as 8 bytes and
+     * write 4: each is still written from its own place.
+     */
     regs[1] = '1';
     g_assert_cmpstr(gdb(&g, "G%s", regs), ==, "OK");
     g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x41);
+    g_assert_cmpstr(gdb(&g, "g"), ==, regs);
     gdb_end(&g);
 }
 
@@ -347,6 +354,27 @@ static void test_write_reg_size(const void *opaque)
     gdb_end(&g);
 }
 
+/*
+ * A register number beyond the vCPU's, however large, is refused by 'p'
+ * and 'P' before any register is read or written.
+ */
+static void test_reg_number(const void *opaque)
+{
+    const char *accel = opaque;
+    Gdb g;
+
+    if (!gdb_start(&g, accel)) {
+        return;
+    }
+    g_assert_cmpstr(gdb(&g, "P%x=4000000000000000", RAX_REGNUM), ==, "OK");
+    g_assert_cmpstr(gdb(&g, "pffffffff"), ==, "E14");
+    g_assert_cmpstr(gdb(&g, "Pffffffff=4100000000000000"), ==, "E14");
+    g_assert_cmpstr(gdb(&g, "p100000000"), ==, "E14");
+    g_assert_cmpstr(gdb(&g, "P100000000=4100000000000000"), ==, "E14");
+    g_assert_cmphex(gdb_reg(&g, RAX_REGNUM), ==, 0x40);
+    gdb_end(&g);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const accels[] = { "kvm", "tcg" };
@@ -361,6 +389,7 @@ int main(int argc, char **argv)
         g_autofree char *mem = NULL;
         g_autofree char *regs = NULL;
         g_autofree char *size = NULL;
+        g_autofree char *num = NULL;
 
         reg = g_strdup_printf("/gdbstub/%s/single-register", accels[i]);
         qtest_add_data_func(reg, accels[i], test_single_register);
@@ -370,6 +399,8 @@ int main(int argc, char **argv)
         qtest_add_data_func(regs, accels[i], test_write_reg_not_hex);
         size = g_strdup_printf("/gdbstub/%s/write-reg-size", accels[i]);
         qtest_add_data_func(size, accels[i], test_write_reg_size);
+        num = g_strdup_printf("/gdbstub/%s/reg-number", accels[i]);
+        qtest_add_data_func(num, accels[i], test_reg_number);
     }
     return g_test_run();
 }
