@@ -145,14 +145,13 @@ touched_tests() {
     done
 }
 
-# The series the README calls independent (all but the first and
-# kvm-debug) apply on the base alone, and there build the objects of
+# The series the README calls independent (SERIES_ALONE in
+# scripts/lib.sh) apply on the base alone, and there build the objects of
 # the C files they touch and link the test programs they touch, in the
 # bisect's checkout (TREE, BDIR).  Prints one line per series.
 check_alone() {
     local tree=$1 bdir=$2 s from rc=0 t0 objs
-    for s in "${SERIES_ORDER[@]:1}"; do
-        [ "$s" != kvm-debug ] || continue
+    for s in "${SERIES_ALONE[@]}"; do
         t0=$(date +%s)
         from=$(series_start "$s")
         git -C "$tree" fetch -q "$WORK" "+refs/heads/$s:refs/heads/$s" \

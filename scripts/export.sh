@@ -29,7 +29,7 @@ done
 [ -d "$WORK/.git" ] || die "no work tree: run scripts/prepare.sh"
 g() { git -C "$WORK" "${GIT_ID[@]}" "$@"; }
 [ -z "$(g status --porcelain --untracked-files=no)" ] ||
-    die "uncommitted changes in $WORK: commit them on branch fork first"
+    die "uncommitted changes in $WORK: commit them on their series' branch first"
 
 # export_one NAME DEST: the mails of one series into DEST.  A series of
 # more than one patch gets a cover letter filled from its

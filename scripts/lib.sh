@@ -26,9 +26,15 @@ PATCHES=$TOP/patches
 # maintainers.  kvm-debug, the main one, lives in patches/ itself and is
 # branch "fork" of build/qemu; every other series lives in patches/NAME
 # and is branch NAME.  meson.build reads this list (scripts/series.sh).
-SERIES_ORDER=(tcg-fixes gdbstub-fixes stop-resume kvm-debug)
+SERIES_ORDER=(tcg-fixes gdbstub-fixes stop-resume kvm-debug range-step)
+# The series that also apply and build on the base alone (the README
+# calls them independent): range-step builds on kvm-debug.
+SERIES_ALONE=(gdbstub-fixes stop-resume)
 series_dir() { if [ "$1" = kvm-debug ]; then echo "$PATCHES"; else echo "$PATCHES/$1"; fi; }
 series_branch() { if [ "$1" = kvm-debug ]; then echo fork; else echo "$1"; fi; }
+# The branch of the last series, where every series is applied: what is
+# built and tested.
+tip_branch() { series_branch "${SERIES_ORDER[-1]}"; }
 # The ref a series starts from: the branch of the series before it.
 series_start() {
     local prev=base s

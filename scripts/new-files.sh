@@ -10,7 +10,7 @@ mode=${1:-}
 case "$mode" in sync|check) ;; *) echo "usage: $0 sync|check" >&2; exit 2 ;; esac
 [ -d "$WORK/.git" ] || die "no work tree: run scripts/prepare.sh"
 
-mapfile -t added < <(git -C "$WORK" diff --name-only --diff-filter=A base fork)
+mapfile -t added < <(git -C "$WORK" diff --name-only --diff-filter=A base "$(tip_branch)")
 # Top-level directories that hold only mirrored files.
 mirror_dirs=()
 for f in "${added[@]}"; do
@@ -26,8 +26,8 @@ fi
 for f in "${added[@]}"; do
     if [ "$mode" = sync ]; then
         mkdir -p "$TOP/$(dirname "$f")"
-        git -C "$WORK" show "fork:$f" > "$TOP/$f"
-    elif ! git -C "$WORK" show "fork:$f" | cmp -s - "$TOP/$f"; then
+        git -C "$WORK" show "$(tip_branch):$f" > "$TOP/$f"
+    elif ! git -C "$WORK" show "$(tip_branch):$f" | cmp -s - "$TOP/$f"; then
         echo "new-files: $f differs between patches/ and the top-level copy" >&2
         bad=1
     fi

@@ -2,8 +2,8 @@
 # Prepare the git work tree build/qemu for hacking: the pristine base as
 # commit "base", then every series of SERIES_ORDER (scripts/lib.sh)
 # applied with git am, each on its own branch stacked on the one before:
-# tcg-fixes, gdbstub-fixes, stop-resume, then fork (the kvm-debug
-# series, patches/series).
+# tcg-fixes, gdbstub-fixes, stop-resume, fork (the kvm-debug series,
+# patches/series), then range-step; the last is checked out.
 # Re-running is harmless: a work tree that already matches
 # the series is left alone; one carrying unexported work is never thrown
 # away unless --force is given.
@@ -61,9 +61,9 @@ for name in "${SERIES_ORDER[@]}"; do
     if ! g rev-parse -q --verify "$b" >/dev/null || [ -n "$force" ]; then
         g branch -q -f "$b" "applied-$name"
     elif [ "$(g rev-parse "$b^{tree}")" != "$(g rev-parse "applied-$name^{tree}")" ]; then
-        g checkout -q fork
+        g checkout -q "$(tip_branch)"
         die "branch $b in $WORK differs from series $name: export it (scripts/export.sh) or rerun with --force"
     fi
 done
-g checkout -q fork
-log "work tree ready: $WORK (branch fork = base + $(g rev-list --count base..fork) patches in ${#SERIES_ORDER[@]} series)"
+g checkout -q "$(tip_branch)"
+log "work tree ready: $WORK (branch $(tip_branch) = base + $(g rev-list --count "base..$(tip_branch)") patches in ${#SERIES_ORDER[@]} series)"

@@ -56,6 +56,23 @@ struct kvm_sw_breakpoint *kvm_debug_sw_find(const KVMDebugPoints *p,
     return g_hash_table_lookup(p->sw, &pc);
 }
 
+bool kvm_debug_breakpoint_at(const KVMDebugPoints *p, vaddr pc)
+{
+    guint i;
+
+    if (kvm_debug_sw_find(p, pc)) {
+        return true;
+    }
+    for (i = 0; i < p->hw->len; i++) {
+        const KVMDebugPoint *pt = &g_array_index(p->hw, KVMDebugPoint, i);
+
+        if (pt->type == GDB_BREAKPOINT_HW && pt->addr == pc) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void kvm_debug_sw_add(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp)
 {
     assert(!kvm_debug_sw_find(p, bp->pc));

@@ -121,6 +121,8 @@ void kvm_debug_sw_add(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
 /* Take @bp out of the table; the caller frees it. */
 void kvm_debug_sw_del(KVMDebugPoints *p, struct kvm_sw_breakpoint *bp);
 unsigned kvm_debug_sw_count(KVMDebugPoints *p);
+/* Whether gdb has a breakpoint, software or hardware, at @pc */
+bool kvm_debug_breakpoint_at(const KVMDebugPoints *p, vaddr pc);
 /*
  * Whether a new software breakpoint may be planted at @pc: the target
  * must have said what it plants, the trap must be aligned to its size,

@@ -836,6 +836,144 @@ static void test_single_step(const void *opaque)
     session_end(&s);
 }
 
+/*
+ * The pcs of the @event lines of s->trace ("... at 0x<pc>"), in order,
+ * from line @from on; *@next (if not NULL) is where the next call goes on.
+ */
+static GArray *trace_pcs(Session *s, const char *event, unsigned from,
+                         unsigned *next)
+{
+    GArray *pcs = g_array_new(false, false, sizeof(uint64_t));
+    g_autofree char *log = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned i;
+
+    g_assert_true(g_file_get_contents(s->trace, &log, NULL, NULL));
+    lines = g_strsplit(log, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        const char *p = strstr(lines[i], event);
+        const char *at;
+        uint64_t pc;
+
+        if (i < from || !p || p[strlen(event)] != ' ') {
+            continue;
+        }
+        at = strstr(p, " at 0x");
+        g_assert_nonnull(at);
+        pc = g_ascii_strtoull(at + strlen(" at 0x"), NULL, 16);
+        g_array_append_val(pcs, pc);
+    }
+    if (next) {
+        *next = i;
+    }
+    return pcs;
+}
+
+/* How many times s->trace shows the VM entering the debug run state */
+static unsigned trace_debug_stops(Session *s)
+{
+    g_autofree char *log = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned i, n = 0;
+
+    g_assert_true(g_file_get_contents(s->trace, &log, NULL, NULL));
+    lines = g_strsplit(log, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        const char *p = strstr(lines[i], "runstate_set ");
+
+        if (p && g_str_has_suffix(p, "(debug)")) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void assert_pcs(GArray *pcs, const uint64_t *want, unsigned n)
+{
+    unsigned i;
+
+    g_assert_cmpuint(pcs->len, ==, n);
+    for (i = 0; i < n; i++) {
+        g_assert_cmphex(g_array_index(pcs, uint64_t, i), ==, want[i]);
+    }
+}
+
+/*
+ * Range stepping, vCont;rSTART,END.  From the loop's first instruction
+ * with the range [loop, next_after_nop), the vCPU steps on at store and
+ * nop inside QEMU and stops once, at next_after_nop: the trace shows the
+ * two steps that went on (gdbstub_range_step_continue), under KVM each
+ * after a KVM step exit (kvm_debug_range_step), and one stop of the VM.
+ * From next_after_nop (its branch back to the loop is the first step,
+ * outside the range) with a hardware breakpoint at nop, it stops at nop.
+ * A range over the whole loop never ends by itself: gdb's ^C stops it,
+ * and a plain step afterwards is one step.  A malformed range is
+ * refused, and the vCont? reply offers 'r'.
+ */
+static void test_range_step(const void *opaque)
+{
+    const Case *c = opaque;
+    const Guest *g = c->guest;
+    bool kvm = !strcmp(c->accel, "kvm");
+    const uint64_t first[] = { g->store, g->nop };
+    const uint64_t second[] = { g->loop, g->store };
+    g_autoptr(GArray) pcs = NULL;
+    g_autoptr(GArray) kvm_pcs = NULL;
+    g_autofree char *endless = NULL;
+    Session s = { 0 };
+    unsigned stops, line = 0, kvm_line = 0;
+
+    if (!session_start_opts(&s, g, c->accel, NULL,
+                            "-trace gdbstub_range_step_continue "
+                            "-trace kvm_debug_range_step "
+                            "-trace runstate_set")) {
+        return;
+    }
+    g_assert_nonnull(strstr(rsp(&s, "vCont?"), ";r"));
+    g_assert_cmpstr(rsp(&s, "vCont;r%" PRIx64, g->loop), ==, "E22");
+    g_assert_cmpstr(rsp(&s, "vCont;rzz,%" PRIx64, g->loop), ==, "E22");
+
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->loop), ==, "OK");
+    assert_stop(&s, rsp(&s, "c"), g->loop, "hwbreak:;");
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->loop), ==, "OK");
+
+    stops = trace_debug_stops(&s);
+    assert_stop(&s, rsp(&s, "vCont;r%" PRIx64 ",%" PRIx64 ";c", g->loop,
+                        g->next_after_nop), g->next_after_nop, NULL);
+    g_assert_cmpuint(trace_debug_stops(&s), ==, stops + 1);
+    pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
+    assert_pcs(pcs, first, ARRAY_SIZE(first));
+    kvm_pcs = trace_pcs(&s, "kvm_debug_range_step", kvm_line, &kvm_line);
+    assert_pcs(kvm_pcs, first, kvm ? ARRAY_SIZE(first) : 0);
+
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->nop), ==, "OK");
+    assert_stop(&s, rsp(&s, "vCont;r%" PRIx64 ",%" PRIx64, g->loop,
+                        g->next_after_nop), g->nop, NULL);
+    g_array_unref(pcs);
+    pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
+    assert_pcs(pcs, second, ARRAY_SIZE(second));
+    g_array_unref(kvm_pcs);
+    kvm_pcs = trace_pcs(&s, "kvm_debug_range_step", kvm_line, &kvm_line);
+    assert_pcs(kvm_pcs, second, kvm ? ARRAY_SIZE(second) : 0);
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->nop), ==, "OK");
+
+    /* The whole loop: only ^C ends it. */
+    endless = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64, g->loop,
+                              g->next_after_nop + 1);
+    rsp_send(&s, endless);
+    g_usleep(200 * 1000);
+    g_assert_cmpint(write(s.fd, "\x03", 1), ==, 1);
+    g_assert_true(g_str_has_prefix(rsp_recv(&s), "T02"));
+    g_array_unref(pcs);
+    pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
+    g_assert_cmpuint(pcs->len, >, 8);
+    g_array_unref(pcs);
+    g_assert_true(g_str_has_prefix(rsp(&s, "s"), "T05"));
+    pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
+    g_assert_cmpuint(pcs->len, ==, 0);
+    session_end(&s);
+}
+
 static uint32_t rsp_u32(Session *s, const char *fmt, uint64_t arg)
 {
     const char *hex = rsp(s, fmt, arg);
@@ -1809,6 +1947,7 @@ static void add_cases(const Guest *g, const char *accel)
         { "detach-restores", test_detach_restores },
         { "hw-breakpoint", test_hw_breakpoint },
         { "single-step", test_single_step },
+        { "range-step", test_range_step },
         { "memory", test_memory },
         /*
          * Under KVM data watchpoints need the CPU to run the store; the
