@@ -84,6 +84,7 @@ else
                  qargs+=" -trace kvm_emulation_failure_at_breakpoint" ;;
             *) qargs+=" -trace kvm_handle_debug_decision" ;;
         esac
+        qargs+=" -trace kvm_debug_range_step"
         qargs+=" -D $tmp/trace.log"
     fi
     qargs+=" -accel $accel -display none -monitor none -no-reboot"
@@ -158,6 +159,8 @@ path_re() {
         *:sw) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: sw-breakpoint$" ;;
         *:hw) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: hw-breakpoint$" ;;
         *:step) echo "kvm_handle_debug_decision pc 0x$pc status 0x[0-9a-f]+: step$" ;;
+        # a step of a range step that went on (accel/kvm/trace-events)
+        *:range) echo "kvm_debug_range_step cpu [0-9]+ steps on at 0x$pc$" ;;
         *) return 1 ;;
     esac
 }
