@@ -898,30 +898,82 @@ static void assert_pcs(GArray *pcs, const uint64_t *want, unsigned n)
     }
 }
 
+/* The instruction after @pc in the guest's loop */
+static uint64_t loop_next(const Guest *g, uint64_t pc)
+{
+    if (pc == g->loop) {
+        return g->store;
+    } else if (pc == g->store) {
+        return g->nop;
+    } else if (pc == g->nop) {
+        return g->next_after_nop;
+    }
+    g_assert_cmphex(pc, ==, g->next_after_nop);
+    return g->loop;
+}
+
+/* Range-step with @pkt, expecting a stop at @stop and steps on at @want */
+static void range_step(Session *s, bool kvm, const char *pkt, uint64_t stop,
+                       const char *reason, const uint64_t *want, unsigned n,
+                       unsigned *line, unsigned *kvm_line)
+{
+    g_autoptr(GArray) pcs = NULL;
+    g_autoptr(GArray) kvm_pcs = NULL;
+    unsigned stops = trace_debug_stops(s);
+    const char *reply = rsp(s, "%s", pkt);
+
+    if (reason) {
+        g_assert_true(g_str_has_prefix(reply, "T05"));
+        g_assert_nonnull(strstr(reply, reason));
+        g_assert_cmphex(rsp_pc(s), ==, stop);
+    } else {
+        assert_stop(s, reply, stop, NULL);
+    }
+    /* One stop of the VM, whatever the steps in between */
+    g_assert_cmpuint(trace_debug_stops(s), ==, stops + 1);
+    pcs = trace_pcs(s, "gdbstub_range_step_continue", *line, line);
+    assert_pcs(pcs, want, n);
+    kvm_pcs = trace_pcs(s, "kvm_debug_range_step", *kvm_line, kvm_line);
+    assert_pcs(kvm_pcs, want, kvm ? n : 0);
+}
+
 /*
- * Range stepping, vCont;rSTART,END.  From the loop's first instruction
- * with the range [loop, next_after_nop), the vCPU steps on at store and
- * nop inside QEMU and stops once, at next_after_nop: the trace shows the
- * two steps that went on (gdbstub_range_step_continue), under KVM each
- * after a KVM step exit (kvm_debug_range_step), and one stop of the VM.
- * From next_after_nop (its branch back to the loop is the first step,
- * outside the range) with a hardware breakpoint at nop, it stops at nop.
- * A range over the whole loop never ends by itself: gdb's ^C stops it,
- * and a plain step afterwards is one step.  A malformed range is
- * refused, and the vCont? reply offers 'r'.
+ * Range stepping, vCont;rSTART,END, in the form gdb sends it (the
+ * thread, then ";c" for the others).  The trace shows each step that
+ * went on (gdbstub_range_step_continue), under KVM each after a KVM
+ * step exit (kvm_debug_range_step, at the same pcs, none under TCG), and
+ * one stop of the VM (runstate_set to debug) per range step:
+ * - from the loop's first instruction, [loop, next_after_nop) steps on
+ *   at the store and the nop and stops at next_after_nop;
+ * - from there (its branch back to the loop is the first step, outside
+ *   the range), with a hardware breakpoint at the nop, it stops at the
+ *   nop; with a software breakpoint at the store and the whole loop as
+ *   the range, at the store;
+ * - of two 'r' actions for the vCPU the first counts; START == END is a
+ *   single step;
+ * - under TCG, from the store with a write watchpoint on the counter, at
+ *   the instruction after the store, with the watch reason (this
+ *   machine's KVM never fires data watchpoints: a plain step there);
+ * - a range over the whole loop never ends by itself: gdb's ^C stops it,
+ *   and a plain 's' afterwards is one step, with no step going on;
+ * - a malformed range is refused, and the vCont? reply offers 'r'.
  */
 static void test_range_step(const void *opaque)
 {
     const Case *c = opaque;
     const Guest *g = c->guest;
-    bool kvm = !strcmp(c->accel, "kvm");
     const uint64_t first[] = { g->store, g->nop };
     const uint64_t second[] = { g->loop, g->store };
+    const uint64_t third[] = { g->next_after_nop, g->loop };
+    const uint64_t fourth[] = { g->nop, g->next_after_nop };
+    g_autofree char *pkt = NULL;
     g_autoptr(GArray) pcs = NULL;
-    g_autoptr(GArray) kvm_pcs = NULL;
-    g_autofree char *endless = NULL;
     Session s = { 0 };
-    unsigned stops, line = 0, kvm_line = 0;
+    unsigned line = 0, kvm_line = 0;
+    bool kvm = !strcmp(c->accel, "kvm");
+    int bp_kind = g->big_endian ? 4 : 1;
+    uint64_t pc;
+    gint64 deadline;
 
     if (!session_start_opts(&s, g, c->accel, NULL,
                             "-trace gdbstub_range_step_continue "
@@ -932,43 +984,81 @@ static void test_range_step(const void *opaque)
     g_assert_nonnull(strstr(rsp(&s, "vCont?"), ";r"));
     g_assert_cmpstr(rsp(&s, "vCont;r%" PRIx64, g->loop), ==, "E22");
     g_assert_cmpstr(rsp(&s, "vCont;rzz,%" PRIx64, g->loop), ==, "E22");
+    g_assert_cmpstr(rsp(&s, "vCont;r-1,%" PRIx64, g->loop), ==, "E22");
+    g_assert_cmpstr(rsp(&s, "vCont;r 1,%" PRIx64, g->loop), ==, "E22");
 
     g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->loop), ==, "OK");
     assert_stop(&s, rsp(&s, "c"), g->loop, "hwbreak:;");
     g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->loop), ==, "OK");
 
-    stops = trace_debug_stops(&s);
-    assert_stop(&s, rsp(&s, "vCont;r%" PRIx64 ",%" PRIx64 ";c", g->loop,
-                        g->next_after_nop), g->next_after_nop, NULL);
-    g_assert_cmpuint(trace_debug_stops(&s), ==, stops + 1);
-    pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
-    assert_pcs(pcs, first, ARRAY_SIZE(first));
-    kvm_pcs = trace_pcs(&s, "kvm_debug_range_step", kvm_line, &kvm_line);
-    assert_pcs(kvm_pcs, first, kvm ? ARRAY_SIZE(first) : 0);
+    pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64 ":1;c", g->loop,
+                          g->next_after_nop);
+    range_step(&s, kvm, pkt, g->next_after_nop, NULL, first, ARRAY_SIZE(first),
+               &line, &kvm_line);
 
     g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->nop), ==, "OK");
-    assert_stop(&s, rsp(&s, "vCont;r%" PRIx64 ",%" PRIx64, g->loop,
-                        g->next_after_nop), g->nop, NULL);
-    g_array_unref(pcs);
-    pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
-    assert_pcs(pcs, second, ARRAY_SIZE(second));
-    g_array_unref(kvm_pcs);
-    kvm_pcs = trace_pcs(&s, "kvm_debug_range_step", kvm_line, &kvm_line);
-    assert_pcs(kvm_pcs, second, kvm ? ARRAY_SIZE(second) : 0);
+    range_step(&s, kvm, pkt, g->nop, NULL, second, ARRAY_SIZE(second), &line,
+               &kvm_line);
     g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->nop), ==, "OK");
 
-    /* The whole loop: only ^C ends it. */
-    endless = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64, g->loop,
+    /* From the nop, the whole loop, a software breakpoint at the store */
+    g_free(pkt);
+    pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64 ":1;c", g->loop,
+                          g->next_after_nop + 1);
+    g_assert_cmpstr(rsp(&s, "Z0,%" PRIx64 ",%d", g->store, bp_kind), ==,
+                    "OK");
+    range_step(&s, kvm, pkt, g->store, NULL, third, ARRAY_SIZE(third), &line,
+               &kvm_line);
+    g_assert_cmpstr(rsp(&s, "z0,%" PRIx64 ",%d", g->store, bp_kind), ==,
+                    "OK");
+
+    /* From the store: the first 'r' for the vCPU counts, not the second */
+    g_free(pkt);
+    pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64 ":1;r0,1", g->store,
+                          g->next_after_nop + 1);
+    range_step(&s, kvm, pkt, g->loop, NULL, fourth, ARRAY_SIZE(fourth),
+               &line, &kvm_line);
+    /* START == END: one step */
+    g_free(pkt);
+    pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64, g->loop, g->loop);
+    range_step(&s, kvm, pkt, g->store, NULL, NULL, 0, &line, &kvm_line);
+
+    if (!kvm) {
+        /* The store is the first step: the watchpoint stops it. */
+        g_assert_cmpstr(rsp(&s, "Z2,%" PRIx64 ",%d", g->data, g->data_len),
+                        ==, "OK");
+        g_free(pkt);
+        pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64, g->loop,
                               g->next_after_nop + 1);
-    rsp_send(&s, endless);
-    g_usleep(200 * 1000);
+        range_step(&s, kvm, pkt, g->nop, "watch:", NULL, 0, &line,
+                   &kvm_line);
+        g_assert_cmpstr(rsp(&s, "z2,%" PRIx64 ",%d", g->data, g->data_len),
+                        ==, "OK");
+    } else {
+        /* This machine's KVM never fires data watchpoints: a plain step */
+        assert_stop(&s, rsp(&s, "s"), g->nop, NULL);
+    }
+
+    /* The whole loop: only ^C ends it. */
+    g_free(pkt);
+    pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64, g->loop,
+                          g->next_after_nop + 1);
+    rsp_send(&s, pkt);
+    deadline = g_get_monotonic_time() + RSP_READ_TIMEOUT_S * G_USEC_PER_SEC;
+    do {
+        g_usleep(20 * 1000);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_clear_pointer(&pcs, g_array_unref);
+        pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, NULL);
+    } while (pcs->len <= 8);
     g_assert_cmpint(write(s.fd, "\x03", 1), ==, 1);
     g_assert_true(g_str_has_prefix(rsp_recv(&s), "T02"));
-    g_array_unref(pcs);
+    g_clear_pointer(&pcs, g_array_unref);
     pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
     g_assert_cmpuint(pcs->len, >, 8);
-    g_array_unref(pcs);
-    g_assert_true(g_str_has_prefix(rsp(&s, "s"), "T05"));
+    pc = rsp_pc(&s);
+    assert_stop(&s, rsp(&s, "s"), loop_next(g, pc), NULL);
+    g_clear_pointer(&pcs, g_array_unref);
     pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, &line);
     g_assert_cmpuint(pcs->len, ==, 0);
     session_end(&s);
