@@ -898,6 +898,22 @@ static void assert_pcs(GArray *pcs, const uint64_t *want, unsigned n)
     }
 }
 
+/* Wait until s->trace has more than @n range steps from line @from on */
+static unsigned wait_range_steps(Session *s, unsigned from, unsigned n)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      RSP_READ_TIMEOUT_S * G_USEC_PER_SEC;
+    g_autoptr(GArray) pcs = NULL;
+
+    do {
+        g_usleep(20 * 1000);
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_clear_pointer(&pcs, g_array_unref);
+        pcs = trace_pcs(s, "gdbstub_range_step_continue", from, NULL);
+    } while (pcs->len <= n);
+    return pcs->len;
+}
+
 /* The instruction after @pc in the guest's loop */
 static uint64_t loop_next(const Guest *g, uint64_t pc)
 {
@@ -973,7 +989,6 @@ static void test_range_step(const void *opaque)
     bool kvm = !strcmp(c->accel, "kvm");
     int bp_kind = g->big_endian ? 4 : 1;
     uint64_t pc;
-    gint64 deadline;
 
     if (!session_start_opts(&s, g, c->accel, NULL,
                             "-trace gdbstub_range_step_continue "
@@ -1044,13 +1059,7 @@ static void test_range_step(const void *opaque)
     pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64, g->loop,
                           g->next_after_nop + 1);
     rsp_send(&s, pkt);
-    deadline = g_get_monotonic_time() + RSP_READ_TIMEOUT_S * G_USEC_PER_SEC;
-    do {
-        g_usleep(20 * 1000);
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_clear_pointer(&pcs, g_array_unref);
-        pcs = trace_pcs(&s, "gdbstub_range_step_continue", line, NULL);
-    } while (pcs->len <= 8);
+    wait_range_steps(&s, line, 8);
     g_assert_cmpint(write(s.fd, "\x03", 1), ==, 1);
     g_assert_true(g_str_has_prefix(rsp_recv(&s), "T02"));
     g_clear_pointer(&pcs, g_array_unref);
@@ -1225,6 +1234,57 @@ static void test_x86_smp(const void *opaque)
     assert_stop(&s, reply, x86_smp_guest.nop, "hwbreak:;");
     g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", x86_smp_guest.nop), ==,
                     "OK");
+    session_end(&s);
+}
+
+/*
+ * x86, four vCPUs: while the BSP range-steps over its whole loop, in
+ * gdb's form ("vCont;rSTART,END:1;c"), the APs run: AP 1's counter
+ * moves while the trace shows the BSP stepping on, before and after,
+ * and the VM does not stop for gdb until its ^C.
+ */
+static void test_x86_smp_range_step(const void *opaque)
+{
+    const Case *c = opaque;
+    const Guest *g = &x86_smp_guest;
+    const uint64_t ap1_counter = 0x2004;
+    g_autofree char *pkt = NULL;
+    Session s = { 0 };
+    unsigned stops, steps;
+    uint32_t before;
+    gint64 deadline;
+
+    if (!session_start_opts(&s, g, c->accel, NULL,
+                            "-trace gdbstub_range_step_continue "
+                            "-trace runstate_set")) {
+        return;
+    }
+    /* AP 1 is started and counting, then the BSP is in its loop */
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", x86_smp_aps[0].loop), ==,
+                    "OK");
+    g_assert_cmpint(stop_thread(rsp(&s, "c")), ==, x86_smp_aps[0].thread);
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", x86_smp_aps[0].loop), ==,
+                    "OK");
+    g_assert_cmpstr(rsp(&s, "Z1,%" PRIx64 ",1", g->loop), ==, "OK");
+    g_assert_cmpint(stop_thread(rsp(&s, "c")), ==, 1);
+    g_assert_cmpstr(rsp(&s, "z1,%" PRIx64 ",1", g->loop), ==, "OK");
+
+    stops = trace_debug_stops(&s);
+    pkt = g_strdup_printf("vCont;r%" PRIx64 ",%" PRIx64 ":1;c", g->loop,
+                          g->next_after_nop + 1);
+    rsp_send(&s, pkt);
+    steps = wait_range_steps(&s, 0, 8);
+    before = qtest_readl(s.qts, ap1_counter);
+    deadline = g_get_monotonic_time() + RSP_READ_TIMEOUT_S * G_USEC_PER_SEC;
+    while (qtest_readl(s.qts, ap1_counter) == before) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    wait_range_steps(&s, 0, steps);
+    g_assert_cmpint(write(s.fd, "\x03", 1), ==, 1);
+    g_assert_true(g_str_has_prefix(rsp_recv(&s), "T02"));
+    /* ^C pauses the VM; no step stopped it for gdb in between */
+    g_assert_cmpuint(trace_debug_stops(&s), ==, stops);
     session_end(&s);
 }
 
@@ -2058,6 +2118,8 @@ static void add_cases(const Guest *g, const char *accel)
         { "guest-tf-step", test_x86_guest_tf_step, false, false, false,
           true },
         { "smp", test_x86_smp, false, false, false, true },
+        { "smp-range-step", test_x86_smp_range_step, false, false, false,
+          true },
         { "cpu-hotplug", test_x86_cpu_hotplug, false, false, true },
         { "sw-breakpoint-remapped", test_x86_sw_breakpoint_remapped, false,
           false, false, true },
